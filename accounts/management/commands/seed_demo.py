@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
+
+
+class Command(BaseCommand):
+    help = "Create the demo world (idempotent: running it again duplicates nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+
+    def handle(self, *args, **options):
+        seed_people()
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        if not options["quiet_logins"]:
+            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+            for email, _name, what in DEMO_LOGINS:
+                self.stdout.write(f"  {email:<28} {what}")

@@ -1,0 +1,220 @@
+"""The one door to tickets. No view queries Ticket.objects directly.
+
+Reach comes from three grants, all read here:
+- client staff: an active ClientMembership → every ticket of that client;
+- Gestor: the contract's gestor group holds guardian's ``providers.manage_tickets``
+  on the Contract → every ticket sent under that contract;
+- Executante: per-ticket guardian rows (TicketUserObjectPermission), handed out on
+  allocation → only the tickets allocated to him.
+
+Lists are built as index-friendly filters (contract ids, client ids, a semi-join on
+the direct-FK permission table), never guardian's OR of hashed subplans over tickets.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from accounts.models import ClientMembership
+from providers.models import Contract
+
+from .grants import view_perm_id
+from .models import Ticket, TicketUserObjectPermission
+
+# Which roles may do what on a ticket they can see. One table, read by every view.
+ACTIONS: dict[str, frozenset[str]] = {
+    "view": frozenset({"client", "gestor", "executante", "platform"}),
+    "comment": frozenset({"client", "gestor", "executante"}),
+    "tag": frozenset({"client", "gestor", "executante"}),
+    "set_deadline": frozenset({"client", "gestor", "executante"}),
+    "attach": frozenset({"client", "gestor", "executante"}),
+    "execute": frozenset({"gestor", "executante"}),
+    "allocate": frozenset({"gestor"}),
+    "duplicate": frozenset({"client", "gestor"}),
+    "relate": frozenset({"client", "gestor"}),
+    "pdf": frozenset({"client", "gestor", "platform"}),
+    "send": frozenset({"client"}),
+    "inspect": frozenset({"client"}),
+    "reopen": frozenset({"client"}),
+    "archive": frozenset({"client"}),
+    "edit": frozenset({"client"}),
+}
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a person can reach, computed once per request from small tables."""
+
+    client_ids: frozenset[int] = frozenset()
+    admin_client_ids: frozenset[int] = frozenset()
+    gestor_contract_ids: frozenset[int] = frozenset()
+    financial_contract_ids: frozenset[int] = frozenset()
+    is_platform: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def is_gestor(self):
+        return bool(self.gestor_contract_ids)
+
+    @property
+    def is_client_staff(self):
+        return bool(self.client_ids)
+
+
+def _active_contracts(user, perm: str) -> frozenset[int]:
+    # Contracts are a small table: guardian's helper is fine here (see DESIGN).
+    qs = get_objects_for_user(
+        user, perm, klass=Contract.objects.filter(active=True), accept_global_perms=False
+    )
+    return frozenset(qs.values_list("id", flat=True))
+
+
+def reach_for(user) -> Reach:
+    """The person's reach, cached on the user object for the rest of the request."""
+    if not user.is_authenticated or not user.is_active:
+        return Reach()
+    cached = getattr(user, "_trilogo_reach", None)
+    if cached is not None:
+        return cached
+    memberships = list(
+        ClientMembership.objects.filter(user=user, active=True, client__active=True).values_list(
+            "client_id", "role"
+        )
+    )
+    reach = Reach(
+        client_ids=frozenset(cid for cid, _ in memberships),
+        admin_client_ids=frozenset(cid for cid, role in memberships if role == ClientMembership.Role.ADMIN),
+        gestor_contract_ids=_active_contracts(user, "providers.manage_tickets"),
+        financial_contract_ids=_active_contracts(user, "providers.view_financials"),
+        is_platform=user.is_superuser,
+    )
+    user._trilogo_reach = reach
+    return reach
+
+
+def executante_ticket_ids(user) -> QuerySet:
+    """Semi-join source: ids of tickets the person holds as Executante."""
+    return TicketUserObjectPermission.objects.filter(user_id=user.pk, permission_id=view_perm_id()).values(
+        "content_object_id"
+    )
+
+
+def visible_tickets(user) -> QuerySet:
+    """Every ticket the person may see, as one QuerySet (no Python loops, no has_perm)."""
+    reach = reach_for(user)
+    if not user.is_authenticated or not user.is_active:
+        return Ticket.objects.none()
+    if reach.is_platform:
+        return Ticket.objects.all()
+    q = Q(id__in=executante_ticket_ids(user))
+    if reach.gestor_contract_ids:
+        q |= Q(contract_id__in=sorted(reach.gestor_contract_ids))
+    if reach.client_ids:
+        q |= Q(client_id__in=sorted(reach.client_ids))
+    return Ticket.objects.filter(q)
+
+
+def executante_tickets(user) -> QuerySet:
+    """Only the tickets allocated to the person ("Meus tickets")."""
+    if not user.is_authenticated or not user.is_active:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(id__in=executante_ticket_ids(user))
+
+
+def gestor_tickets(user) -> QuerySet:
+    """The Gestor's queue: every ticket under the contracts he manages."""
+    reach = reach_for(user)
+    return Ticket.objects.filter(contract_id__in=sorted(reach.gestor_contract_ids))
+
+
+def client_tickets(user) -> QuerySet:
+    reach = reach_for(user)
+    return Ticket.objects.filter(client_id__in=sorted(reach.client_ids))
+
+
+@dataclass(frozen=True)
+class TicketAccess:
+    """The person's roles on one ticket, and what they allow."""
+
+    ticket: Ticket
+    roles: frozenset[str]
+    financials: bool
+
+    def can(self, action: str) -> bool:
+        if action == "view_financials":
+            return self.financials
+        return bool(self.roles & ACTIONS[action])
+
+    def __getattr__(self, name):
+        # Templates read access.can_allocate, access.can_comment, ...
+        if name.startswith("can_"):
+            return self.can(name[4:])
+        raise AttributeError(name)
+
+
+def ticket_access(user, ticket: Ticket) -> TicketAccess:
+    reach = reach_for(user)
+    roles = set()
+    if reach.is_platform:
+        roles.add("platform")
+    if ticket.client_id in reach.client_ids:
+        roles.add("client")
+    if ticket.contract_id and ticket.contract_id in reach.gestor_contract_ids:
+        roles.add("gestor")
+    if (
+        ticket.executante_id == user.pk
+        and TicketUserObjectPermission.objects.filter(
+            user_id=user.pk, content_object_id=ticket.pk, permission_id=view_perm_id()
+        ).exists()
+    ):
+        roles.add("executante")
+    financials = (
+        reach.is_platform
+        or ticket.client_id in reach.client_ids
+        or (ticket.contract_id is not None and ticket.contract_id in reach.financial_contract_ids)
+    )
+    return TicketAccess(ticket=ticket, roles=frozenset(roles), financials=financials)
+
+
+def get_ticket_for_user(user, pk, action: str = "view", *, queryset=None, for_update=False):
+    """The ticket and the person's access to it.
+
+    404 when the person cannot see it — exactly the same answer as a ticket that
+    does not exist; 403 only when they see it but may not do ``action``.
+    """
+    qs = visible_tickets(user)
+    if queryset is not None:
+        qs = qs & queryset
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        ticket = qs.select_related(
+            "client", "unit", "area", "category", "contract__provider", "executante"
+        ).get(pk=pk)
+    except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    access = ticket_access(user, ticket)
+    if not access.can(action):
+        raise PermissionDenied
+    return ticket, access
+
+
+def can_see_financials(user, ticket: Ticket) -> bool:
+    """Quotations, costs, invoices and any money value: Gestor of the ticket's
+    contract (guardian ``view_financials`` on the contract) or the client's staff."""
+    return ticket_access(user, ticket).financials
+
+
+def financial_tickets(user) -> QuerySet:
+    """Tickets whose financial data the person may see (for quotation/cost querysets)."""
+    reach = reach_for(user)
+    if not user.is_authenticated or not user.is_active:
+        return Ticket.objects.none()
+    if reach.is_platform:
+        return Ticket.objects.all()
+    return Ticket.objects.filter(
+        Q(contract_id__in=sorted(reach.financial_contract_ids)) | Q(client_id__in=sorted(reach.client_ids))
+    )
