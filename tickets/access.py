@@ -11,15 +11,16 @@ Lists are built as index-friendly filters (contract ids, client ids, a semi-join
 the direct-FK permission table), never guardian's OR of hashed subplans over tickets.
 """
 
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import ClientMembership
-from providers.models import Contract
+from providers.models import ContractGroupObjectPermission, ProviderMember
 
 from .grants import view_perm_id
 from .models import Ticket, TicketUserObjectPermission
@@ -52,8 +53,8 @@ class Reach:
     admin_client_ids: frozenset[int] = frozenset()
     gestor_contract_ids: frozenset[int] = frozenset()
     financial_contract_ids: frozenset[int] = frozenset()
+    executante_contract_ids: frozenset[int] = frozenset()
     is_platform: bool = False
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def is_gestor(self):
@@ -63,32 +64,50 @@ class Reach:
     def is_client_staff(self):
         return bool(self.client_ids)
 
+    @property
+    def is_executante(self):
+        return bool(self.executante_contract_ids)
 
-def _active_contracts(user, perm: str) -> frozenset[int]:
-    # Contracts are a small table: guardian's helper is fine here (see DESIGN).
-    qs = get_objects_for_user(
-        user, perm, klass=Contract.objects.filter(active=True), accept_global_perms=False
+
+def _reach_rows(user):
+    """One UNION query over the three small grant tables."""
+    label = partial(Value, output_field=CharField())
+    clients = ClientMembership.objects.filter(user=user, active=True, client__active=True).values_list(
+        label("client"), "client_id", "role"
     )
-    return frozenset(qs.values_list("id", flat=True))
+    # Guardian's direct-FK rows for the gestor groups the person belongs to.
+    grants = ContractGroupObjectPermission.objects.filter(
+        group__user=user,
+        content_object__active=True,
+        permission__content_type__app_label="providers",
+        permission__codename__in=["manage_tickets", "view_financials"],
+    ).values_list(label("grant"), "content_object_id", "permission__codename")
+    executes = ProviderMember.objects.filter(
+        user=user, active=True, role=ProviderMember.Role.EXECUTANTE, contract__active=True
+    ).values_list(label("executes"), "contract_id", "role")
+    return clients.order_by().union(grants.order_by(), executes.order_by(), all=True)
 
 
 def reach_for(user) -> Reach:
-    """The person's reach, cached on the user object for the rest of the request."""
+    """The person's reach, cached on the user object for the rest of the request.
+
+    Nothing is cached across requests, so a reclassification or deactivation
+    takes effect on the person's very next request.
+    """
     if not user.is_authenticated or not user.is_active:
         return Reach()
     cached = getattr(user, "_trilogo_reach", None)
     if cached is not None:
         return cached
-    memberships = list(
-        ClientMembership.objects.filter(user=user, active=True, client__active=True).values_list(
-            "client_id", "role"
-        )
-    )
+    found = defaultdict(set)
+    for kind, object_id, detail in _reach_rows(user):
+        found[(kind, detail)].add(object_id)
     reach = Reach(
-        client_ids=frozenset(cid for cid, _ in memberships),
-        admin_client_ids=frozenset(cid for cid, role in memberships if role == ClientMembership.Role.ADMIN),
-        gestor_contract_ids=_active_contracts(user, "providers.manage_tickets"),
-        financial_contract_ids=_active_contracts(user, "providers.view_financials"),
+        client_ids=frozenset(found[("client", "admin")] | found[("client", "staff")]),
+        admin_client_ids=frozenset(found[("client", "admin")]),
+        gestor_contract_ids=frozenset(found[("grant", "manage_tickets")]),
+        financial_contract_ids=frozenset(found[("grant", "view_financials")]),
+        executante_contract_ids=frozenset(found[("executes", "executante")]),
         is_platform=user.is_superuser,
     )
     user._trilogo_reach = reach
@@ -179,15 +198,13 @@ def ticket_access(user, ticket: Ticket) -> TicketAccess:
     return TicketAccess(ticket=ticket, roles=frozenset(roles), financials=financials)
 
 
-def get_ticket_for_user(user, pk, action: str = "view", *, queryset=None, for_update=False):
+def get_ticket_for_user(user, pk, action: str = "view", *, for_update=False):
     """The ticket and the person's access to it.
 
     404 when the person cannot see it — exactly the same answer as a ticket that
     does not exist; 403 only when they see it but may not do ``action``.
     """
     qs = visible_tickets(user)
-    if queryset is not None:
-        qs = qs & queryset
     if for_update:
         qs = qs.select_for_update(of=("self",))
     try:

@@ -1,13 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
-
 admin.site.site_header = "Trílogo"
 admin.site.site_title = "Trílogo"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", include("tickets.urls")),
     path("conta/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

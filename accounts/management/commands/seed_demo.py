@@ -1,6 +1,10 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
+from tickets.demo import seed_tickets
+
+DUMMY_MAILER = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -10,7 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
 
     def handle(self, *args, **options):
-        seed_people()
+        # Demo data is made up: nobody is told about it by e-mail.
+        with override_settings(MAILERS={"default": {"BACKEND": DUMMY_MAILER}}):
+            seed_people()
+            seed_tickets()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")

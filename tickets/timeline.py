@@ -1,0 +1,86 @@
+"""Timeline rows as sentences, translated at display time (events store data, not text)."""
+
+from datetime import date
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import Ticket
+
+
+def _status(value):
+    try:
+        return str(Ticket.Status(value).label)
+    except ValueError:
+        return value
+
+
+def _date(value):
+    if not value:
+        return _("no deadline")
+    return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+
+
+def describe(event) -> str:
+    d = event.data
+    kind = event.kind
+    if kind == "created":
+        return _("Ticket opened")
+    if kind == "sent":
+        if d.get("old"):
+            return _("Provider changed from %(old)s to %(new)s") % {"old": d["old"], "new": d["provider"]}
+        return _("Sent to %(provider)s") % {"provider": d["provider"]}
+    if kind == "executante":
+        if d.get("old") and d.get("new"):
+            return _("Responsável changed from %(old)s to %(new)s") % d
+        if d.get("new"):
+            return _("Responsável set to %(new)s") % d
+        if d.get("reason") == "membership":
+            return _("%(old)s left the contract; the ticket went back to the queue") % d
+        return _("Responsável %(old)s removed") % d
+    if kind == "status":
+        return _("Status changed from %(old)s to %(new)s") % {
+            "old": _status(d["old"]),
+            "new": _status(d["new"]),
+        }
+    if kind == "paused":
+        if d.get("reason"):
+            return _("Interrupção de Execução: %(reason)s") % d
+        return _("Interrupção de Execução")
+    if kind == "resumed":
+        return _("Execution resumed")
+    if kind == "blocked":
+        return _("Flagged as blocked (impedido): %(reason)s") % d
+    if kind == "unblocked":
+        return _("Block cleared")
+    if kind == "deadline":
+        return _("Deadline changed from %(old)s to %(new)s") % {
+            "old": _date(d["old"]),
+            "new": _date(d["new"]),
+        }
+    if kind == "comment":
+        return _("Comment added")
+    if kind == "attachment":
+        return _("File attached: %(name)s") % d
+    if kind == "tags":
+        parts = []
+        if d.get("added"):
+            parts.append(_("added %(tags)s") % {"tags": ", ".join(d["added"])})
+        if d.get("removed"):
+            parts.append(_("removed %(tags)s") % {"tags": ", ".join(d["removed"])})
+        return _("Tags: %(changes)s") % {"changes": "; ".join(parts)}
+    if kind == "duplicated_from":
+        return _("Ticket duplicated from #%(number)s") % d
+    if kind == "duplicated_to":
+        return _("Ticket #%(number)s duplicated from this one") % d
+    if kind == "related":
+        return _("Related to ticket #%(number)s") % d
+    return kind
+
+
+def timeline_for(ticket, access):
+    """The ticket's events the person may see: financial rows only with finance access."""
+    events = ticket.events.select_related("actor")
+    if not access.financials:
+        events = events.filter(financial=False)
+    return [(event, describe(event)) for event in events]

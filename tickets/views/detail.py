@@ -1,0 +1,58 @@
+"""The ticket page, shared by every role; what it shows comes from TicketAccess."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from .. import access as access_module
+from .. import forms
+from ..selectors import allocation_choices, related_visible
+from ..timeline import timeline_for
+
+
+def detail_context(request, ticket, access, **bound):
+    """Everything the detail page needs; ``bound`` replaces a default form with the
+    one the person just submitted (errors shown, typed text kept)."""
+    v = {"version": ticket.version}
+    ctx_forms = {
+        "comment_form": forms.CommentForm(),
+        "deadline_form": forms.DeadlineForm(initial={**v, "deadline": ticket.deadline}),
+        "tags_form": forms.TagsForm(initial={"tags": ", ".join(t.name for t in ticket.tags.all())}),
+        "block_form": forms.ReasonForm(initial=v, prefix="block"),
+        "pause_form": forms.ReasonForm(initial=v, prefix="pause"),
+        "finish_form": forms.FinishForm(initial=v, prefix="finish"),
+        "relate_form": forms.RelateForm(),
+    }
+    if access.can("send"):
+        ctx_forms["send_form"] = forms.SendForm(initial={**v, "contract": ticket.contract_id}, ticket=ticket)
+    if access.can("allocate"):
+        ctx_forms["allocate_form"] = forms.AllocateForm(
+            initial={**v, "executante": ticket.executante_id}, ticket=ticket
+        )
+    ctx_forms.update(bound)
+    visible = access_module.visible_tickets(request.user)
+    return {
+        "ticket": ticket,
+        "access": access,
+        "timeline": timeline_for(ticket, access),
+        "comments": ticket.comments.select_related("author").prefetch_related("attachments"),
+        "attachments": ticket.attachments.filter(comment__isnull=True),
+        "related": related_visible(ticket, visible),
+        "allocation_choices": allocation_choices([ticket.contract_id])
+        if access.can("allocate") and ticket.contract_id
+        else [],
+        **ctx_forms,
+    }
+
+
+def render_detail(request, ticket, access, status=200, **bound):
+    context = detail_context(request, ticket, access, **bound)
+    if request.htmx and not request.htmx.boosted:
+        # htmx swaps the ticket body in place; errors too, so status stays 200.
+        return render(request, "tickets/_detail_body.html", context)
+    return render(request, "tickets/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, pk):
+    ticket, access = access_module.get_ticket_for_user(request.user, pk, "view")
+    return render_detail(request, ticket, access)
