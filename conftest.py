@@ -13,6 +13,9 @@ import pytest
 # its ORM calls from there. Tests only, never production.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The ticket world (tickets/tests/fixtures.py) is shared by the tickets and finance tests.
+pytest_plugins = ["tickets.tests.fixtures"]
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -109,3 +112,39 @@ def login_as(live_server):
         return page
 
     return login
+
+
+# --- The scoped Django admin (issue 3) ---------------------------------------
+
+
+@pytest.fixture
+def login_client(db):
+    """A Django test client logged in as the given user (a fresh client per call)."""
+    from django.test import Client
+
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def b_only_provider(demo):
+    """A provider that only Banco Modelo (client B) contracts, with one Gestor."""
+    from providers import services
+
+    contract, _ = services.contract_register(
+        client=demo["banco"], cnpj="90.123.456/0001-31", name="Banco Reformas Ltda"
+    )
+    services.member_register(
+        contract=contract,
+        email="gestor@reformas.demo",
+        full_name="Rita Reformas",
+        role="gestor",
+        by=demo["other_client_admin"],
+        invite=False,
+    )
+    return contract.provider

@@ -1,10 +1,30 @@
+"""Admin for clients, their units and staff, scoped to a client admin's own client(s).
+
+Users and groups are the platform operator's: a client admin never browses them.
+"""
+
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from .models import User
+from . import admin_scoping as scoping
+from .admin_forms import AreaForm, AreaFormSet
+from .admin_scoping import ClientColumn, PlatformEditsOnly, ScopedInline, ScopedModelAdmin, SuperuserOnlyAdmin
+from .models import Area, ClientCompany, ClientMembership, Unit, User
+
+scoping.register(ClientCompany, "pk")
+scoping.register(ClientMembership, "client")
+scoping.register(Unit, "client")
+scoping.register(Area, "client")
+
+# Django 6.1's new blank-choice label (selects, the admin's action menu) is not in
+# Django's pt-BR catalog yet; naming it here lets makemessages carry it into ours.
+gettext_noop("- Select an option -")
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -20,7 +40,7 @@ class UserChangeForm(BaseUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SuperuserOnlyAdmin, BaseUserAdmin):
     add_form = UserCreationForm
     form = UserChangeForm
     ordering = ["email"]
@@ -36,3 +56,64 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(SuperuserOnlyAdmin, BaseGroupAdmin):
+    """Gestor groups and the client-admin group hold grants: operators only."""
+
+
+@admin.register(ClientCompany)
+class ClientCompanyAdmin(PlatformEditsOnly, ScopedModelAdmin):
+    list_display = ["name", "cnpj", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "cnpj"]
+
+
+class PersonColumns:
+    """Name and e-mail of ``obj.user`` as plain text: a client admin cannot open users."""
+
+    @admin.display(description=_("full name"), ordering="user__full_name")
+    def person_name(self, obj):
+        return obj.user.full_name
+
+    @admin.display(description=_("e-mail"), ordering="user__email")
+    def person_email(self, obj):
+        return obj.user.email
+
+
+@admin.register(ClientMembership)
+class ClientMembershipAdmin(PersonColumns, ClientColumn, PlatformEditsOnly, ScopedModelAdmin):
+    list_display = ["person_name", "person_email", "role", "active"]
+    list_filter = ["role", "active", ("client", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "client"]
+    search_fields = ["user__full_name", "user__email"]
+    autocomplete_fields = ["client", "user"]
+    readonly_fields = ["person_name", "person_email"]
+
+    def get_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ["client", "user", "role", "active"]
+        return ["client", "person_name", "person_email", "role", "active"]
+
+
+class AreaInline(ScopedInline, admin.TabularInline):
+    model = Area
+    form = AreaForm
+    formset = AreaFormSet
+    fields = ["name", "parent", "path"]
+    readonly_fields = ["path"]
+    extra = 0
+
+
+@admin.register(Unit)
+class UnitAdmin(ClientColumn, ScopedModelAdmin):
+    list_display = ["code", "name", "city", "state", "active"]
+    list_filter = ["active", "state", ("client", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["client"]
+    search_fields = ["code", "name", "city"]
+    fields = ["client", "code", "name", "address", "city", "state", "active"]
+    inlines = [AreaInline]

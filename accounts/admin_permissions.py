@@ -1,5 +1,8 @@
 """Django model permissions a client admin holds. Which *rows* they reach is decided
-by the scoped admin classes, never by these permissions alone."""
+by the scoped admin classes, never by these permissions alone.
+
+No add/change on provider companies: a provider is shared by every client it
+serves, so client admins register one only through the contract form (by CNPJ)."""
 
 CLIENT_ADMIN_PERMISSIONS = [
     "accounts.view_clientcompany",
@@ -12,8 +15,6 @@ CLIENT_ADMIN_PERMISSIONS = [
     "accounts.delete_area",
     "accounts.view_clientmembership",
     "providers.view_providercompany",
-    "providers.add_providercompany",
-    "providers.change_providercompany",
     "providers.view_contract",
     "providers.add_contract",
     "providers.change_contract",
