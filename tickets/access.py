@@ -11,6 +11,7 @@ Lists are built as index-friendly filters (contract ids, client ids, a semi-join
 the direct-FK permission table), never guardian's OR of hashed subplans over tickets.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
@@ -24,6 +25,9 @@ from providers.models import ContractGroupObjectPermission, ProviderMember
 
 from .grants import view_perm_id
 from .models import Ticket, TicketUserObjectPermission
+
+# Refused access is logged (who, which ticket, what) for the operators; never shown.
+security_log = logging.getLogger("trilogo.security")
 
 # Which roles may do what on a ticket they can see. One table, read by every view.
 ACTIONS: dict[str, frozenset[str]] = {
@@ -52,6 +56,8 @@ class Reach:
     client_ids: frozenset[int] = frozenset()
     admin_client_ids: frozenset[int] = frozenset()
     gestor_contract_ids: frozenset[int] = frozenset()
+    # The clients of those contracts (the Gestor's filter options), from the same query.
+    gestor_client_ids: frozenset[int] = frozenset()
     financial_contract_ids: frozenset[int] = frozenset()
     executante_contract_ids: frozenset[int] = frozenset()
     is_platform: bool = False
@@ -70,10 +76,10 @@ class Reach:
 
 
 def _reach_rows(user):
-    """One UNION query over the three small grant tables."""
+    """One UNION query over the three small grant tables: (kind, object id, detail, client id)."""
     label = partial(Value, output_field=CharField())
     clients = ClientMembership.objects.filter(user=user, active=True, client__active=True).values_list(
-        label("client"), "client_id", "role"
+        label("client"), "client_id", "role", "client_id"
     )
     # Guardian's direct-FK rows for the gestor groups the person belongs to.
     grants = ContractGroupObjectPermission.objects.filter(
@@ -81,10 +87,10 @@ def _reach_rows(user):
         content_object__active=True,
         permission__content_type__app_label="providers",
         permission__codename__in=["manage_tickets", "view_financials"],
-    ).values_list(label("grant"), "content_object_id", "permission__codename")
+    ).values_list(label("grant"), "content_object_id", "permission__codename", "content_object__client_id")
     executes = ProviderMember.objects.filter(
         user=user, active=True, role=ProviderMember.Role.EXECUTANTE, contract__active=True
-    ).values_list(label("executes"), "contract_id", "role")
+    ).values_list(label("executes"), "contract_id", "role", "contract__client_id")
     return clients.order_by().union(grants.order_by(), executes.order_by(), all=True)
 
 
@@ -100,12 +106,16 @@ def reach_for(user) -> Reach:
     if cached is not None:
         return cached
     found = defaultdict(set)
-    for kind, object_id, detail in _reach_rows(user):
+    gestor_clients = set()
+    for kind, object_id, detail, client_id in _reach_rows(user):
         found[(kind, detail)].add(object_id)
+        if (kind, detail) == ("grant", "manage_tickets"):
+            gestor_clients.add(client_id)
     reach = Reach(
         client_ids=frozenset(found[("client", "admin")] | found[("client", "staff")]),
         admin_client_ids=frozenset(found[("client", "admin")]),
         gestor_contract_ids=frozenset(found[("grant", "manage_tickets")]),
+        gestor_client_ids=frozenset(gestor_clients),
         financial_contract_ids=frozenset(found[("grant", "view_financials")]),
         executante_contract_ids=frozenset(found[("executes", "executante")]),
         is_platform=user.is_superuser,
@@ -121,26 +131,43 @@ def executante_ticket_ids(user) -> QuerySet:
     )
 
 
+def _executante_branch(user) -> QuerySet:
+    # Both the allocation and its grant rows: the indexed executante column bounds
+    # the scan to the person's own tickets (an ordered index range), and the grant
+    # rows stay the authority (a semi-join probed once per row). The two always
+    # move together (tickets.grants, tickets.services); requiring both can only
+    # ever narrow.
+    return Ticket.objects.filter(executante_id=user.pk, id__in=executante_ticket_ids(user))
+
+
 def visible_tickets(user) -> QuerySet:
-    """Every ticket the person may see, as one QuerySet (no Python loops, no has_perm)."""
+    """Every ticket the person may see, as one QuerySet (no Python loops, no has_perm).
+
+    The reaches are combined as ``id IN (<branch> UNION ALL <branch> ...)``, each
+    branch index-friendly on its own, never as an OR with a subquery in it: looking
+    up one ticket then probes each branch by primary key (EXPLAIN in bench/README.md)
+    instead of hashing every ticket the person holds. The list pages do not use it:
+    each list is one of the single-branch builders below.
+    """
     reach = reach_for(user)
     if not user.is_authenticated or not user.is_active:
         return Ticket.objects.none()
     if reach.is_platform:
         return Ticket.objects.all()
-    q = Q(id__in=executante_ticket_ids(user))
+    branches = [_executante_branch(user)]
     if reach.gestor_contract_ids:
-        q |= Q(contract_id__in=sorted(reach.gestor_contract_ids))
+        branches.append(Ticket.objects.filter(contract_id__in=sorted(reach.gestor_contract_ids)))
     if reach.client_ids:
-        q |= Q(client_id__in=sorted(reach.client_ids))
-    return Ticket.objects.filter(q)
+        branches.append(Ticket.objects.filter(client_id__in=sorted(reach.client_ids)))
+    first, *rest = (branch.order_by().values("id") for branch in branches)
+    return Ticket.objects.filter(id__in=first.union(*rest, all=True) if rest else first)
 
 
 def executante_tickets(user) -> QuerySet:
     """Only the tickets allocated to the person ("Meus tickets")."""
     if not user.is_authenticated or not user.is_active:
         return Ticket.objects.none()
-    return Ticket.objects.filter(id__in=executante_ticket_ids(user))
+    return _executante_branch(user)
 
 
 def gestor_tickets(user) -> QuerySet:
@@ -211,10 +238,14 @@ def get_ticket_for_user(user, pk, action: str = "view", *, for_update=False):
         ticket = qs.select_related(
             "client", "unit", "area", "category", "contract__provider", "executante"
         ).get(pk=pk)
-    except (Ticket.DoesNotExist, ValueError, TypeError):
+    except (Ticket.DoesNotExist, ValueError, TypeError, OverflowError):
+        security_log.info("refused: user=%s ticket=%s action=%s (not visible)", user.pk, pk, action)
         raise Http404 from None
     access = ticket_access(user, ticket)
     if not access.can(action):
+        security_log.info(
+            "refused: user=%s ticket=%s action=%s roles=%s", user.pk, pk, action, sorted(access.roles)
+        )
         raise PermissionDenied
     return ticket, access
 

@@ -1,16 +1,32 @@
 """List filters and sorting. Every filter and sort key is declared here (allow-listed);
 nothing from the request reaches filter(**...) or order_by(...) unchecked, and every
-choice list is narrowed to what the person can already see."""
+choice list is narrowed to what the person can already see.
 
-from datetime import datetime, time, timedelta
+The dropdown choices (clients, units, categories, tags, people) come from one
+UNION ALL query per request, run only when the form is rendered or one of those
+filters is used (ListOptions). They are built from the reach computed for this
+request and never cached across requests, so they can never show more than the
+person's reach; and a chosen value only narrows a queryset that is already limited
+to that reach.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cached_property, partial
 
 import django_filters as df
 from django import forms
-from django.db.models import Q
+from django.db.models import BigIntegerField, CharField, Count, DateField, Min, Q, Value
+from django.db.models.functions import Cast
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ClientCompany, Unit, User
+from accounts.models import ClientCompany, Unit
 from providers.models import Contract, ProviderMember
 
 from .models import Category, Tag, Ticket
@@ -31,23 +47,185 @@ SORT_LABELS = [
     ("number", _("Number")),
     ("updated", _("Last change")),
 ]
+OPTION_FILTERS = ("client", "unit", "executante", "category", "tag")
 
 
 def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+@dataclass(frozen=True)
+class Option:
+    """One dropdown entry; ``pk`` and ``str()`` like the model instance it stands for."""
+
+    pk: int
+    label: str
+
+    def __str__(self):
+        return self.label
+
+
+class ListOptions:
+    """The dropdown choices of one list, loaded on first use in a single query.
+
+    ``with_load`` adds each person's open tickets and next deadline under the
+    Gestor's contracts (the queue's bulk allocation) to the same query.
+    """
+
+    def __init__(self, *, scope, client_ids, contract_ids, with_load=False):
+        self.scope = scope
+        self.client_ids = sorted(client_ids)
+        self.contract_ids = sorted(contract_ids)
+        self.with_load = with_load
+
+    def _query(self):
+        text = partial(Value, output_field=CharField())
+        # Typed NULLs: PostgreSQL resolves a UNION's column types branch by branch.
+        none = (Cast(Value(None), BigIntegerField()), Cast(Value(None), DateField()))
+        clients = self.client_ids
+        people = ProviderMember.objects.filter(
+            Q(contract_id__in=self.contract_ids) if self.scope == "queue" else Q(client_id__in=clients),
+            active=True,
+        )
+        # Every branch: (kind, id, text, text, count, date).
+        parts = [
+            ClientCompany.objects.filter(pk__in=clients).values_list(
+                text("client"), "id", "name", text(""), *none
+            ),
+            Unit.objects.filter(client_id__in=clients).values_list(text("unit"), "id", "code", "name", *none),
+            Category.objects.filter(client_id__in=clients).values_list(
+                text("category"), "id", "path", text(""), *none
+            ),
+            Tag.objects.filter(client_id__in=clients).values_list(text("tag"), "id", "name", text(""), *none),
+            people.values_list(text("executante"), "user_id", "user__full_name", "user__email", *none),
+        ]
+        if self.with_load:
+            parts.append(
+                Ticket.objects.filter(contract_id__in=self.contract_ids, executante__isnull=False)
+                .open()
+                .values("executante_id")
+                .annotate(open_count=Count("*"), next_deadline=Min("deadline"))
+                .values_list(text("load"), "executante_id", text(""), text(""), "open_count", "next_deadline")
+            )
+        first, *rest = (part.order_by() for part in parts)
+        return first.union(*rest, all=True)
+
+    @cached_property
+    def _rows(self):
+        return list(self._query())
+
+    @cached_property
+    def by_kind(self) -> dict[str, list[Option]]:
+        found = defaultdict(dict)
+        for kind, pk, a, b, _count, _date in self._rows:
+            if kind == "unit":
+                found[kind][pk] = f"{a} · {b}"  # Unit.__str__
+            elif kind == "executante":
+                found[kind][pk] = a or b  # User.__str__: full name, else e-mail
+            elif kind != "load":
+                found[kind][pk] = a
+        order = {"unit": lambda o: (o.label.split(" · ", 1)[-1], o.pk)}
+        return {
+            kind: sorted(
+                (Option(pk, label) for pk, label in found[kind].items()),
+                key=order.get(kind, lambda o: (o.label.lower(), o.pk)),
+            )
+            for kind in OPTION_FILTERS
+        }
+
+    def choices(self, kind):
+        return [(str(o.pk), o.label) for o in self.by_kind[kind]]
+
+    def __deepcopy__(self, memo):
+        # Forms deep-copy their fields (and so their choices): share the one load.
+        return self
+
+    def allocation_choices(self):
+        """Who can take the Gestor's tickets, with their open tickets and next deadline
+        (what tickets.selectors.allocation_choices gives, from the same query)."""
+        load = {pk: (count, day) for kind, pk, _a, _b, count, day in self._rows if kind == "load"}
+        return [
+            {
+                "user": person,
+                "open_count": load.get(person.pk, (0, None))[0],
+                "next_deadline": load.get(person.pk, (0, None))[1],
+            }
+            for person in self.by_kind["executante"]
+        ]
+
+
+class LazyChoices(BaseChoiceIterator):
+    """Choices that run the options query only when a form renders or validates them."""
+
+    def __init__(self, options: ListOptions, kind: str):
+        self.options = options
+        self.kind = kind
+
+    def __iter__(self):
+        yield from self.options.choices(self.kind)
+
+    def __len__(self):
+        return len(self.options.by_kind[self.kind])
+
+
+class FastSelect(forms.Select):
+    """A <select> rendered in Python instead of one template per <option>.
+
+    The Gestor's filters list every unit, category, tag and technician of his
+    clients (hundreds of options); Django's template-per-option rendering of them
+    cost more than the rest of the page together.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = self.format_value(value)
+        options = []
+        for key, label in self.choices:
+            key = "" if key is None else str(key)
+            selected = " selected" if key in chosen else ""
+            options.append(f'<option value="{escape(key)}"{selected}>{escape(label)}</option>')
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{"".join(options)}</select>')  # noqa: S308
+
+
+class OptionFilter(df.ChoiceFilter):
+    """A choice among the person's own options; filters on the id (``field_name``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", FastSelect)
+        super().__init__(*args, **kwargs)
+
+    def bind_options(self, options: ListOptions, kind: str):
+        self.options = options
+        self.kind = kind
+        self.extra["choices"] = LazyChoices(options, kind)
+
+    @property
+    def queryset(self):
+        # The queue page lists the technicians for bulk allocation from here.
+        return self.options.by_kind[self.kind]
+
+
 class TicketFilter(df.FilterSet):
     q = df.CharFilter(label=_("Search"), method="filter_q", max_length=100)
     status = df.MultipleChoiceFilter(
-        label=_("Status"), choices=Ticket.Status.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Status"),
+        choices=Ticket.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_status",
     )
-    client = df.ModelChoiceFilter(label=_("Client"), queryset=ClientCompany.objects.none())
-    unit = df.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.none())
-    executante = df.ModelChoiceFilter(label=_("Responsável Executante"), queryset=User.objects.none())
-    priority = df.TypedChoiceFilter(label=_("Priority"), choices=Ticket.Priority.choices, coerce=int)
-    category = df.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.none())
-    tag = df.ModelChoiceFilter(label=_("Tag"), field_name="tags", queryset=Tag.objects.none())
+    client = OptionFilter(label=_("Client"), field_name="client_id")
+    unit = OptionFilter(label=_("Unit"), field_name="unit_id")
+    executante = OptionFilter(label=_("Responsável Executante"), field_name="executante_id")
+    priority = df.TypedChoiceFilter(
+        label=_("Priority"),
+        # The empty choice first: without it the browser submits the first priority.
+        choices=[("", _("Any")), *Ticket.Priority.choices],
+        coerce=int,
+        empty_value=None,
+        widget=FastSelect,
+    )
+    category = OptionFilter(label=_("Category"), field_name="category_id")
+    tag = OptionFilter(label=_("Tag"), method="filter_tag")
     overdue = df.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput)
     unallocated = df.BooleanFilter(
         label=_("Not yet allocated"), method="filter_unallocated", widget=forms.CheckboxInput
@@ -58,28 +236,26 @@ class TicketFilter(df.FilterSet):
     created_to = df.DateFilter(
         label=_("Opened until"), method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
     )
-    sort = df.ChoiceFilter(label=_("Sort by"), choices=SORT_LABELS, method="filter_sort", empty_label=None)
+    sort = df.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_LABELS, method="filter_sort", empty_label=None, widget=FastSelect
+    )
 
     class Meta:
         model = Ticket
         fields = []
 
-    def __init__(self, data=None, *args, scope, client_ids, contract_ids, **kwargs):
+    def __init__(self, data=None, *args, scope, client_ids, contract_ids, with_load=False, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.scope = scope
-        client_ids = sorted(client_ids)
-        contract_ids = sorted(contract_ids)
-        f = self.filters
-        f["client"].queryset = ClientCompany.objects.filter(pk__in=client_ids)
-        f["unit"].queryset = Unit.objects.filter(client_id__in=client_ids)
-        f["category"].queryset = Category.objects.filter(client_id__in=client_ids)
-        f["tag"].queryset = Tag.objects.filter(client_id__in=client_ids)
-        member_scope = Q(contract_id__in=contract_ids) if scope == "queue" else Q(client_id__in=client_ids)
-        f["executante"].queryset = User.objects.filter(
-            pk__in=ProviderMember.objects.filter(member_scope, active=True).values("user_id")
-        ).order_by("full_name")
+        self.client_count = len(client_ids)
+        self.options = ListOptions(
+            scope=scope, client_ids=client_ids, contract_ids=contract_ids, with_load=with_load
+        )
         for name in self.hidden_filters():
             del self.filters[name]
+        for name in OPTION_FILTERS:
+            if name in self.filters:
+                self.filters[name].bind_options(self.options, name)
 
     def hidden_filters(self):
         if self.scope == "mine":
@@ -94,7 +270,7 @@ class TicketFilter(df.FilterSet):
                 "created_to",
             ]
         if self.scope == "client":
-            return ["client"] if len(self.filters["client"].queryset) <= 1 else []
+            return ["client"] if self.client_count <= 1 else []
         return []
 
     @property
@@ -111,9 +287,21 @@ class TicketFilter(df.FilterSet):
         value = value.strip().lstrip("#")
         if not value:
             return queryset
-        if value.isdigit():
-            return queryset.filter(number=int(value))
+        if value.isascii() and value.isdigit():
+            # A ticket number; anything longer than any number can be matches nothing.
+            return queryset.filter(number=int(value) if len(value) <= 9 else 0)
+        # On PostgreSQL both sides are covered by pg_trgm GIN indexes on UPPER(column),
+        # which is exactly what icontains compiles to (migration 0002).
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def filter_status(self, queryset, name, value):
+        # status IN (...): an index condition. django-filter's default ORs one
+        # equality per value, which the indexes on (..., status, ...) cannot use.
+        return queryset.filter(status__in=value) if value else queryset
+
+    def filter_tag(self, queryset, name, value):
+        through = Ticket.tags.through.objects.filter(tag_id=value).values("ticket_id")
+        return queryset.filter(id__in=through)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset
@@ -125,6 +313,8 @@ class TicketFilter(df.FilterSet):
         return queryset.filter(created_at__gte=_day_start(value))
 
     def filter_to(self, queryset, name, value):
+        if value >= date.max:
+            return queryset
         return queryset.filter(created_at__lt=_day_start(value + timedelta(days=1)))
 
     def filter_sort(self, queryset, name, value):

@@ -161,14 +161,33 @@ class Ticket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["client", "number"], name="ticket_number_per_client"),
         ]
+        # One index per list shape (filter + ORDER BY), so each page is an ordered
+        # index scan that stops after 26 rows; see bench/README.md for the plans.
         indexes = [
+            # Client staff: their client's tickets, newest first, with or without a status.
             models.Index(fields=["client", "-created_at", "-id"], name="ticket_client_recent"),
+            models.Index(fields=["client", "status", "-created_at", "-id"], name="ticket_client_status"),
+            # Gestor of one contract: the queue, newest first, with or without a status.
             models.Index(fields=["contract", "-created_at", "-id"], name="ticket_contract_recent"),
             models.Index(fields=["contract", "status", "-created_at", "-id"], name="ticket_contract_status"),
-            models.Index(fields=["executante", "status"], name="ticket_executante_status"),
+            # Gestor of several contracts (or staff of several clients): one ordered scan,
+            # the scope checked on the index entry itself (index-only), instead of
+            # sorting every ticket of every contract. (created_at, id) is unique, so
+            # the trailing columns never change the order.
             models.Index(
-                fields=["contract", "deadline"],
-                name="ticket_contract_open_deadline",
+                fields=["-created_at", "-id", "contract", "client", "status"], name="ticket_recent_scoped"
+            ),
+            # Executante ("Meus tickets"): his tickets, newest first; open work by deadline.
+            models.Index(fields=["executante", "-created_at", "-id"], name="ticket_executante_recent"),
+            models.Index(
+                fields=["executante", "status", "deadline", "-created_at", "-id"],
+                name="ticket_executante_deadline",
+            ),
+            # Open tickets per contract: overdue filter, and each technician's load
+            # (open count, next deadline) read from the index alone.
+            models.Index(
+                fields=["contract", "deadline", "executante"],
+                name="ticket_contract_open_load",
                 condition=~Q(status__in=["vistoriado", "arquivado"]),
             ),
         ]

@@ -2,13 +2,17 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.views.decorators.vary import vary_on_headers
 
 from .. import access
 from ..filters import TicketFilter
 from ..models import Tag
 from ..paging import paginate
+
+# A technician opening "Meus tickets" wants the work still to do, soonest deadline first.
+MINE_DEFAULT = QueryDict("status=aberto&status=em_execucao&sort=deadline")
 
 SCOPES = {
     "client": ("tickets/list_client.html", access.client_tickets),
@@ -30,39 +34,48 @@ def home(request):
     return render(request, "home.html")
 
 
-def _reach_clients(reach, scope):
-    if scope == "queue":
-        from providers.models import Contract
+TAGS = Prefetch("tags", queryset=Tag.objects.only("id", "name"))
 
-        return set(
-            Contract.objects.filter(pk__in=sorted(reach.gestor_contract_ids)).values_list(
-                "client_id", flat=True
-            )
-        )
-    return set(reach.client_ids)
+# What each list's rows show, and nothing more: every extra join multiplies the
+# planner's work (seven joins cost PostgreSQL ~5 ms of planning per page at a
+# million tickets; bench/README.md). test_list_queries.py catches a row template
+# that starts reading a relation not fetched here.
+ROW_RELATIONS = {
+    "client": (("unit", "area", "category", "contract__provider", "executante"), (TAGS,)),
+    "queue": (("client", "unit", "area", "category", "executante"), (TAGS,)),
+    "mine": (("client", "unit", "area"), ()),
+}
+
+
+def _rows_for(scope):
+    related, prefetch = ROW_RELATIONS[scope]
+    return lambda queryset: queryset.select_related(*related).prefetch_related(*prefetch)
 
 
 def ticket_list(request, scope):
+    """One list page in a constant number of queries: session, user, reach, the page
+    (with its capped count), its tags (not on the phone cards), and, when the whole
+    page is drawn, the filter choices (with the technicians' load on the queue)."""
     template, base = SCOPES[scope]
     reach = access.reach_for(request.user)
     if scope == "queue" and not reach.is_gestor:
         raise Http404
     if scope == "client" and not reach.is_client_staff:
         raise Http404
-    queryset = (
-        base(request.user)
-        .for_list()
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
-    )
+    data = request.GET
+    if scope == "mine" and not data:
+        data = MINE_DEFAULT
+    partial = bool(request.htmx and request.htmx.target == "ticket-list")
     filterset = TicketFilter(
-        request.GET,
-        queryset=queryset,
+        data,
+        queryset=base(request.user),
         scope=scope,
-        client_ids=_reach_clients(reach, scope),
+        client_ids=reach.gestor_client_ids if scope == "queue" else reach.client_ids,
         contract_ids=reach.gestor_contract_ids,
+        with_load=scope == "queue" and not partial,
     )
-    page = paginate(filterset.qs, request.GET.get("page"))
-    query = request.GET.copy()
+    page = paginate(filterset.qs, request.GET.get("page"), rows=_rows_for(scope))
+    query = data.copy()
     query.pop("page", None)
     context = {
         "scope": scope,
@@ -71,8 +84,10 @@ def ticket_list(request, scope):
         "tickets": page.object_list,
         "querystring": query.urlencode(),
     }
-    if request.htmx and request.htmx.target == "ticket-list":
+    if partial:
         return render(request, "tickets/_list_results.html", context)
+    if scope == "queue":
+        context["allocation_choices"] = filterset.options.allocation_choices()
     return render(request, template, context)
 
 
@@ -81,11 +96,13 @@ def client_list(request):
     return ticket_list(request, "client")
 
 
+@vary_on_headers("HX-Request", "HX-Target")
 @login_required
 def queue(request):
     return ticket_list(request, "queue")
 
 
+@vary_on_headers("HX-Request", "HX-Target")
 @login_required
 def mine(request):
     return ticket_list(request, "mine")

@@ -1,0 +1,70 @@
+"""python -m bench measure|http|report ... (bench/run.sh runs the whole thing)."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+
+def setup_django():
+    sys.path.insert(0, str(HERE.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trilogo.settings")
+    import django
+
+    django.setup()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    sub = parser.add_subparsers(dest="action", required=True)
+    measure = sub.add_parser("measure", help="in-process timings, queries, EXPLAIN ratios")
+    measure.add_argument("--label", required=True)
+    measure.add_argument("--iterations", type=int, default=100)
+    measure.add_argument("--warmup", type=int, default=10)
+    measure.add_argument("--only", nargs="*")
+    http = sub.add_parser("http", help="requests/s over HTTP (gunicorn + wrk)")
+    http.add_argument("--label", required=True)
+    http.add_argument("--workers", type=int, default=3)
+    http.add_argument("--seconds", type=int, default=10)
+    http.add_argument("--connections", type=int, default=6)
+    http.add_argument("--port", type=int, default=8765)
+    http.add_argument("--only", nargs="*")
+    sub.add_parser("machine", help="record the machine and PostgreSQL settings for the report")
+    report = sub.add_parser("report", help="write bench/RESULTS.md from bench/results/*.json")
+    report.add_argument("--labels", nargs="+", required=True)
+    report.add_argument("--command", default="bench/run.sh")
+    args = parser.parse_args(argv)
+
+    if args.action == "report":
+        from .report import write
+
+        write(args.labels, RESULTS, HERE / "RESULTS.md", args.command)
+        return
+    setup_django()
+    if args.action == "machine":
+        from .report import machine_info
+
+        machine_info(RESULTS)
+    elif args.action == "measure":
+        from .measure import run
+
+        run(args.label, RESULTS / f"{args.label}.json", args.iterations, args.warmup, args.only)
+    else:
+        from .http import run
+
+        run(
+            args.label,
+            RESULTS / f"{args.label}-http.json",
+            args.workers,
+            args.seconds,
+            args.connections,
+            args.port,
+            args.only,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""In-process timings: the whole Django stack (middleware, session, auth, view,
+templates) through the test Client, against the PostgreSQL database in DATABASE_URL.
+
+For each persona and scenario it records the server time (p50/p95), the SQL
+queries per request, the database time per request as Django sees it (every
+query, round trips included), and for the list scenarios the EXPLAIN ANALYZE time
+of the page's SQL next to a hand-written indexed query for the same rows.
+"""
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from tickets import access
+from tickets.models import Ticket
+from tickets.paging import PAGE_SIZE
+
+from .personas import SEARCH, Persona, load_personas, world_summary
+
+
+class DbTimer:
+    """Counts and times every SQL statement (connection.execute_wrapper)."""
+
+    def __init__(self):
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.count += 1
+
+
+def pct(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
+
+
+def summarize(samples):
+    ms = [s[0] * 1000 for s in samples]
+    db = [s[1] * 1000 for s in samples]
+    queries = [s[2] for s in samples]
+    return {
+        "n": len(samples),
+        "p50_ms": statistics.median(ms),
+        "p95_ms": pct(ms, 0.95),
+        "db_p50_ms": statistics.median(db),
+        "queries": max(queries),
+        "queries_min": min(queries),
+    }
+
+
+def timed(call):
+    timer = DbTimer()
+    with connection.execute_wrapper(timer):
+        started = time.perf_counter()
+        response = call()
+        elapsed = time.perf_counter() - started
+    return response, (elapsed, timer.seconds, timer.count)
+
+
+def time_gets(client, urls, iterations, warmup):
+    for i in range(warmup):
+        client.get(urls[i % len(urls)])
+    samples = []
+    for i in range(iterations):
+        response, sample = timed(lambda i=i: client.get(urls[i % len(urls)]))
+        if response.status_code != 200:
+            raise RuntimeError(f"{urls[i % len(urls)]} answered {response.status_code}")
+        samples.append(sample)
+    return summarize(samples)
+
+
+def time_allocation(persona: Persona, iterations, warmup):
+    if persona.allocation is None:
+        return None
+    actor, ticket_id, targets = persona.allocation
+    client = Client()
+    client.force_login(actor)
+    url = f"/tickets/{ticket_id}/alocar/"
+    samples = []
+    for i in range(warmup + iterations):
+        version = Ticket.objects.values_list("version", flat=True).get(pk=ticket_id)
+        current = Ticket.objects.values_list("executante_id", flat=True).get(pk=ticket_id)
+        target = targets[0] if current != targets[0] else targets[1]
+        data = {"executante": target, "version": version}
+        response, sample = timed(lambda data=data: client.post(url, data))
+        if response.status_code != 302:
+            raise RuntimeError(f"allocation answered {response.status_code}")
+        if i >= warmup:
+            samples.append(sample)
+    result = summarize(samples)
+    result["actor"] = actor.email
+    return result
+
+
+# ---- EXPLAIN ANALYZE: the page's SQL against a hand-written indexed query ---------------------
+
+
+def explain_ms(sql, repeat=5):
+    """Median planning + execution time reported by EXPLAIN ANALYZE (server side)."""
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0]
+            plan = plan if isinstance(plan, list) else json.loads(plan)
+            times.append(plan[0]["Planning Time"] + plan[0]["Execution Time"])
+    return statistics.median(times)
+
+
+def explain_text(sql):
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def page_query(client, url):
+    """The SQL that fetched the page's rows (the one carrying the capped count)."""
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    for query in captured.captured_queries:
+        if "capped" in query["sql"]:
+            return query["sql"]
+    raise RuntimeError(f"no page query for {url}")
+
+
+def raw_query(persona: Persona, scenario: str) -> str:
+    """The simplest indexed SQL a person would write by hand for the same rows."""
+    user = User.objects.get(pk=persona.user.pk)
+    reach = access.reach_for(user)
+    where, params = {
+        "queue": ("contract_id = ANY(%s)", [sorted(reach.gestor_contract_ids)]),
+        "client": ("client_id = ANY(%s)", [sorted(reach.client_ids)]),
+        "mine": ("executante_id = %s", [user.pk]),
+    }[persona.scope]
+    order = "created_at DESC, id DESC"
+    offset = 0
+    if scenario == "list" and persona.scope == "mine":  # "Meus tickets" opens on open work by deadline
+        where += " AND status IN ('aberto', 'em_execucao')"
+        order = "deadline ASC, created_at DESC, id DESC"
+    if scenario == "filtered":
+        where += " AND status = 'aberto' AND (UPPER(title) LIKE %s OR UPPER(description) LIKE %s)"
+        params += [f"%{SEARCH.upper()}%"] * 2
+    if scenario == "deep":
+        offset = (persona.deep_page - 1) * PAGE_SIZE
+    sql = f"SELECT * FROM tickets_ticket WHERE {where} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {offset}"  # noqa: S608
+    with connection.cursor() as cursor:
+        return cursor.mogrify(sql, params).decode()
+
+
+def ids_of(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        cols = [c.name for c in cursor.description]
+        rows = cursor.fetchall()
+    index = cols.index("id")
+    return [r[index] for r in rows]
+
+
+def compare(client, persona, scenario, url):
+    orm = page_query(client, url)
+    raw = raw_query(persona, scenario)
+    same = ids_of(orm)[:PAGE_SIZE] == ids_of(raw)
+    orm_ms, raw_ms = explain_ms(orm), explain_ms(raw)
+    return {
+        "page_sql_ms": orm_ms,
+        "raw_sql_ms": raw_ms,
+        "same_rows": same,
+        "plan": explain_text(orm),
+        "raw_plan": explain_text(raw),
+    }
+
+
+def detail_query_plan(persona: Persona):
+    """The combined reach (visible_tickets) for one ticket: the detail page's lookup."""
+    if not persona.detail_ids:
+        return ""
+    user = User.objects.get(pk=persona.user.pk)
+    qs = access.visible_tickets(user).filter(pk=persona.detail_ids[0])
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        return explain_text(cursor.mogrify(sql, params).decode())
+
+
+def run(label: str, out: Path, iterations: int = 100, warmup: int = 10, only=None) -> dict:
+    result = {"label": label, "world": world_summary(), "personas": {}}
+    for persona in load_personas():
+        if only and persona.key not in only:
+            continue
+        client = Client()
+        client.force_login(persona.user)
+        row = {"label": persona.label, "sees": persona.sees, "deep_page": persona.deep_page}
+        for scenario, url in persona.scenarios.items():
+            row[scenario] = time_gets(client, [url], iterations, warmup)
+            row[scenario]["url"] = url
+            row[scenario].update(compare(client, persona, scenario, url))
+        # Read now: an earlier persona's allocation may have moved a ticket away from him.
+        ids = persona.base().order_by("-created_at", "-id").values_list("id", flat=True)[:20]
+        persona.detail_ids = list(ids)
+        detail_urls = [f"/tickets/{pk}/" for pk in persona.detail_ids]
+        row["detail"] = time_gets(client, detail_urls, iterations, warmup) if detail_urls else None
+        row["detail_plan"] = detail_query_plan(persona)
+        row["allocation"] = time_allocation(persona, max(10, iterations // 4), 3)
+        result["personas"][persona.key] = row
+        print(
+            f"{label:>6} {persona.key:24} list p50 {row['list']['p50_ms']:6.1f} ms "
+            f"p95 {row['list']['p95_ms']:6.1f} ms, {row['list']['queries']} queries",
+            flush=True,
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if only and out.exists():  # measuring a few personas again: keep the others
+        previous = json.loads(out.read_text())
+        previous["personas"].update(result["personas"])
+        result = previous
+    out.write_text(json.dumps(result, indent=1, default=str))
+    return result

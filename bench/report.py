@@ -1,0 +1,148 @@
+"""bench/RESULTS.md from the JSON files that ``measure`` and ``http`` wrote."""
+
+import json
+import os
+import platform
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+TARGETS = """Targets (issue 5), at 1M tickets, for every persona: list page p50 <= 15 ms and
+p95 <= 40 ms in process; <= 6 SQL queries per list page; database time <= 3x the raw
+indexed query for the same rows; p50 at 1M <= 1.5x p50 at 10k; >= 150 list requests/s
+per core over HTTP."""
+
+
+def _machine(results_dir: Path) -> list[str]:
+    meta = results_dir / "machine.json"
+    info = json.loads(meta.read_text()) if meta.exists() else {}
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return [
+        f"- CPU: {cpu or platform.processor()} — {os.cpu_count()} cores; memory "
+        f"{info.get('memory', '?')}; {platform.system()} {platform.release()}",
+        f"- PostgreSQL: {info.get('postgres', '?')} (default settings: shared_buffers "
+        f"{info.get('shared_buffers', '?')}, work_mem {info.get('work_mem', '?')}, "
+        f"jit {info.get('jit', '?')})",
+        f"- Python {platform.python_version()}, Django {info.get('django', '?')}, gunicorn "
+        f"{info.get('gunicorn', '?')}, wrk {info.get('wrk', '?')}",
+        f"- Load average while it ran: {info.get('load', '?')} (the machine is shared with other "
+        "sessions' test runs; numbers on an idle machine are lower)",
+    ]
+
+
+def _f(value, digits=1):
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _ratio(a, b):
+    return None if not a or not b else a / b
+
+
+def write(labels, results_dir: Path, out: Path, command: str):
+    runs = {}
+    for label in labels:
+        path = results_dir / f"{label}.json"
+        if path.exists():
+            runs[label] = json.loads(path.read_text())
+            http = results_dir / f"{label}-http.json"
+            runs[label]["http"] = json.loads(http.read_text()) if http.exists() else {"personas": {}}
+    first = runs[labels[0]] if labels[0] in runs else None
+    lines = ["# Benchmark results", "", f"Made by `{command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.", ""]
+    lines += _machine(results_dir)
+    lines += ["", TARGETS, ""]
+    for label, run in runs.items():
+        world = run["world"]
+        top = ", ".join(f"{name}: {n:,}" for name, n in world["top_providers"])
+        lines += [f"## {label}: {world['tickets']:,} tickets, {world['comments']:,} comments ({top})", ""]
+        lines += [
+            "| persona | sees | list p50 / p95 ms | queries | DB ms / request | page SQL ms"
+            " | raw SQL ms | SQL ratio | HTTP req/s (per core) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for key, row in run["personas"].items():
+            lst = row["list"]
+            http = run["http"]["personas"].get(key, {})
+            rps = f"{http['rps']:.0f} ({http['per_core']:.0f})" if http else "—"
+            lines.append(
+                f"| {key} | {row['sees']:,} | {_f(lst['p50_ms'])} / {_f(lst['p95_ms'])} | {lst['queries']} "
+                f"| {_f(lst['db_p50_ms'])} | {_f(lst['page_sql_ms'], 2)} | {_f(lst['raw_sql_ms'], 2)} "
+                f"| {_f(_ratio(lst['page_sql_ms'], lst['raw_sql_ms']))}x | {rps} |"
+            )
+        lines += [
+            "",
+            "| persona | filtered (status + search) p50 / p95 ms, queries"
+            " | deep page (n) p50 / p95 ms, queries"
+            " | detail p50 / p95 ms, queries | allocation p50 / p95 ms, queries (by) |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for key, row in run["personas"].items():
+            cells = []
+            for name in ("filtered", "deep", "detail", "allocation"):
+                r = row.get(name)
+                if not r:
+                    cells.append("—")
+                    continue
+                cell = f"{_f(r['p50_ms'])} / {_f(r['p95_ms'])}, {r['queries']}"
+                if name == "deep":
+                    cell = f"(p.{row['deep_page']}) " + cell
+                if name == "allocation":
+                    cell += f" ({r['actor'].split('@')[0]})"
+                cells.append(cell)
+            lines.append(f"| {key} | " + " | ".join(cells) + " |")
+        lines.append("")
+    if first and len(runs) > 1:
+        last_label = list(runs)[-1]
+        last = runs[last_label]
+        lines += [f"## Scaling: list p50 at {last_label} / at {labels[0]}", ""]
+        lines += ["| persona | " + " | ".join(runs) + " | ratio |", "|---|" + "---:|" * (len(runs) + 1)]
+        for key in last["personas"]:
+            values = [runs[lb]["personas"].get(key, {}).get("list", {}).get("p50_ms") for lb in runs]
+            ratio = _ratio(values[-1], values[0])
+            lines.append(f"| {key} | " + " | ".join(_f(v) for v in values) + f" | {_f(ratio, 2)}x |")
+        lines.append("")
+        lines += [f"## Plans at {last_label}", ""]
+        for key, row in last["personas"].items():
+            lines += [f"<details><summary>{key}: list page SQL (EXPLAIN ANALYZE)</summary>", "", "```"]
+            lines += [row["list"]["plan"], "```", "", "Hand-written indexed query:", "", "```"]
+            lines += [row["list"]["raw_plan"], "```", "</details>", ""]
+            if row.get("detail_plan"):
+                summary = f"<details><summary>{key}: one ticket through visible_tickets()</summary>"
+                lines += [summary, "", "```"]
+                lines += [row["detail_plan"], "```", "</details>", ""]
+    out.write_text("\n".join(lines) + "\n")
+    print(f"wrote {out}")
+
+
+def machine_info(results_dir: Path):
+    """Called by run.sh before measuring: what the machine and the database are."""
+    from django.db import connection
+
+    info = {}
+    with connection.cursor() as cursor:
+        for name in ("server_version", "shared_buffers", "work_mem", "jit"):
+            cursor.execute(f"SHOW {name}")
+            info["postgres" if name == "server_version" else name] = cursor.fetchone()[0]
+    import django
+    import gunicorn
+
+    info["django"] = django.get_version()
+    info["gunicorn"] = gunicorn.__version__
+    try:
+        info["wrk"] = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split()[1]
+    except (OSError, IndexError):
+        info["wrk"] = "?"
+    info["memory"] = f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB"
+    info["load"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    results_dir.mkdir(parents=True, exist_ok=True)
+    meta = results_dir / "machine.json"
+    old = json.loads(meta.read_text()) if meta.exists() else {}
+    if old.get("load"):
+        info["load"] = f"{old['load'].split(' → ')[0]} → {info['load']}"
+    meta.write_text(json.dumps(info, indent=1))

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The whole benchmark, one command: bench/run.sh
+#   SCALES="10000 100000 1000000" (default)  BENCH_DB=trilogo_bench  PG=postgres://postgres@127.0.0.1:5432
+#   ITERATIONS=100  HTTP_SECONDS=10  HTTP_WORKERS=3  KEEP_DB=1 (reuse a database seeded before)
+# Needs PostgreSQL, psql and wrk (apt-get install wrk). Writes bench/results/*.json and bench/RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+PG=${PG:-postgres://postgres@127.0.0.1:5432}
+DB=${BENCH_DB:-trilogo_bench}
+SCALES=${SCALES:-10000 100000 1000000}
+ITERATIONS=${ITERATIONS:-100}
+
+# Production-like settings: DEBUG off, static files through the manifest, no e-mail.
+export DATABASE_URL="$PG/$DB"
+export DEBUG=0 LOG_LEVEL=WARNING
+export SECRET_KEY=${SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789abcdef}
+export ALLOWED_HOSTS=testserver,127.0.0.1,localhost
+export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
+export STATIC_ROOT=${STATIC_ROOT:-/tmp/trilogo-bench-static}
+export EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend
+
+if [ -z "${KEEP_DB:-}" ]; then
+  psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+  rm -rf bench/results
+fi
+$PY manage.py migrate --noinput -v 0
+$PY manage.py collectstatic --noinput -v 0
+$PY -m bench machine
+
+have=$($PY manage.py shell -v 0 -c "from tickets.models import Ticket; print(Ticket.objects.count())" | tail -1)
+labels=()
+for n in $SCALES; do
+  label=$(( n >= 1000000 ? n / 1000000 : n / 1000 ))$([ "$n" -ge 1000000 ] && echo M || echo k)
+  if [ "$n" -gt "$have" ]; then
+    echo "== seeding up to $n tickets"
+    $PY manage.py seed_bulk --tickets $(( n - have ))
+    have=$n
+  fi
+  echo "== measuring at $label"
+  $PY -m bench measure --label "$label" --iterations "$ITERATIONS"
+  $PY -m bench http --label "$label" --seconds "${HTTP_SECONDS:-10}" --workers "${HTTP_WORKERS:-3}"
+  labels+=("$label")
+done
+$PY -m bench machine
+$PY -m bench report --labels "${labels[@]}" --command "bench/run.sh"

@@ -1,0 +1,134 @@
+"""Every list page runs a constant number of SQL queries, whatever the number of
+tickets and the page size: session, user, reach, the page (its capped count rides
+along), its tags and, when the whole page is drawn, the filter choices. Six at most.
+
+Timings are never asserted here; bench/ measures them.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from providers.models import Contract
+from tickets import paging, services
+from tickets.models import Category
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 6
+
+# (persona, list page): each list with the persona who works from it, and the
+# person who is Gestor under one client and Executante under another.
+PAGES = [
+    ("client_staff", "tickets:client_list"),
+    ("gestor", "tickets:queue"),
+    ("tecnico1", "tickets:mine"),
+    ("tecnico1", "tickets:queue"),
+]
+VARIANTS = {
+    "plain": {},
+    "page 2": {"page": "2"},  # with 4 a page, a middle page both with 5 and with 60 tickets
+    "deep, past the end": {"page": "400"},
+    "status and search": {"status": ["aberto", "em_execucao"], "q": "refletor"},
+    "sorted": {"sort": "deadline"},
+}
+
+
+def _make(demo, count):
+    """``count`` tickets in each reach: Supermercados for Clima (allocated to tecnico1,
+    tagged) and Banco Modelo for Clima (where tecnico1 is Gestor)."""
+    sm, banco = demo["supermercados"], demo["banco"]
+    clima_sm = Contract.objects.get(client=sm, provider=demo["clima"])
+    clima_banco = Contract.objects.get(client=banco, provider=demo["clima"])
+    sm_unit, banco_unit = sm.units.first(), banco.units.first()
+    category, _ = Category.objects.get_or_create(client=sm, name="Iluminação")
+    for i in range(count):
+        ticket = services.ticket_create(
+            client=sm, requester=demo["client_admin"], title=f"Refletor {i}", unit=sm_unit,
+            category=category, contract=clima_sm,
+        )  # fmt: skip
+        services.ticket_allocate(ticket=ticket, executante=demo["tecnico1"], by=demo["gestor"])
+        if i % 2:
+            services.ticket_set_tags(ticket=ticket, names=[f"tag{i % 3}"], by=demo["gestor"])
+        services.ticket_create(
+            client=banco, requester=demo["other_client_admin"], title=f"Agência {i}", unit=banco_unit,
+            contract=clima_banco,
+        )  # fmt: skip
+
+
+def _queries(client, url, params, **headers):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params, **headers)
+    assert response.status_code == 200, (url, params, response.status_code)
+    return len(captured.captured_queries)
+
+
+def _count_all(client, demo, persona, page):
+    client.force_login(demo[persona])
+    url = reverse(page)
+    counts = {}
+    for name, params in VARIANTS.items():
+        counts[name] = _queries(client, url, params)
+        counts[f"{name} (htmx)"] = _queries(
+            client, url, params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="ticket-list"
+        )
+    return counts
+
+
+@pytest.mark.parametrize(("persona", "page"), PAGES)
+@pytest.mark.parametrize("page_size", [4, 3])
+def test_it_runs_the_same_few_queries_for_5_and_60_tickets(
+    demo, client, monkeypatch, django_capture_on_commit_callbacks, persona, page, page_size
+):
+    monkeypatch.setattr(paging, "PAGE_SIZE", page_size)
+    with django_capture_on_commit_callbacks(execute=False):
+        _make(demo, 5)
+    few = _count_all(client, demo, persona, page)
+    with django_capture_on_commit_callbacks(execute=False):
+        _make(demo, 55)
+    many = _count_all(client, demo, persona, page)
+
+    assert few == many
+    # A page past the end (an old link) looks up where the list ends, then shows the last page.
+    assert all(n <= MAX_QUERIES for name, n in many.items() if not name.startswith("deep")), many
+    assert max(many.values()) <= MAX_QUERIES + 2
+
+
+@pytest.mark.parametrize(("persona", "page"), PAGES)
+def test_a_full_page_of_25_costs_what_a_page_of_5_does(demo, client, persona, page):
+    _make(demo, 5)
+    few = _count_all(client, demo, persona, page)
+    _make(demo, 25)
+    many = _count_all(client, demo, persona, page)
+    assert many["plain"] == few["plain"] <= MAX_QUERIES
+    assert many["status and search"] == few["status and search"] <= MAX_QUERIES
+
+
+@pytest.mark.parametrize("filter_name", ["unit", "category", "tag", "executante"])
+def test_filter_choices_cost_one_query_together_and_only_narrow(demo, client, filter_name):
+    """The dropdowns come from one query; a value outside the person's own choices is
+    refused (an invalid form filters nothing further, and never reaches further)."""
+    _make(demo, 3)
+    client.force_login(demo["gestor"])
+    url = reverse("tickets:queue")
+    page = client.get(url)
+    choices = page.context["filter"].form.fields[filter_name].choices
+    values = [value for value, _label in choices if value]
+    assert values, filter_name
+    assert _queries(client, url, {filter_name: values[0]}) <= MAX_QUERIES
+    # Banco Modelo's units (tecnico1's other client) are not the gestor's to choose.
+    outsider = demo["banco"].units.first().pk
+    response = client.get(url, {"unit": outsider})
+    assert str(outsider) not in [v for v, _l in response.context["filter"].form.fields["unit"].choices]
+    assert not response.context["filter"].form.is_valid()
+
+
+def test_queue_filter_choices_follow_the_gestors_contracts_only(demo, client):
+    _make(demo, 2)
+    client.force_login(demo["tecnico1"])  # Gestor for Banco Modelo only
+    form = client.get(reverse("tickets:queue")).context["filter"].form
+    units = {label for _v, label in form.fields["unit"].choices if _v}
+    assert units == {str(u) for u in demo["banco"].units.all()}
+    people = {label for _v, label in form.fields["executante"].choices if _v}
+    assert "Gustavo Gestor" not in people  # Gestor of the Supermercados contract, not Banco's

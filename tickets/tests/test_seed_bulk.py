@@ -1,0 +1,95 @@
+"""manage.py seed_bulk: the benchmark's skewed world, and grants written like the services write them."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from accounts.models import User
+from providers.models import ProviderMember
+from tickets import access
+from tickets.management.bulk import BIG_PROVIDER, PERSONAS, SPARSE
+from tickets.models import Comment, Ticket, TicketUserObjectPermission
+
+pytestmark = pytest.mark.django_db
+
+TECHNICIANS = 4
+
+
+def seed(count):
+    call_command("seed_bulk", tickets=count, technicians=TECHNICIANS, units=2, stdout=io.StringIO())
+
+
+def person(key):
+    # A fresh object per call: reach is cached on the user for one request only.
+    return User.objects.get(email=PERSONAS[key])
+
+
+@pytest.fixture
+def world():
+    seed(300)
+
+
+def test_it_adds_the_tickets_with_one_provider_holding_about_half(world):
+    assert Ticket.objects.count() == 300
+    big = Ticket.objects.filter(contract__provider__name=BIG_PROVIDER).count()
+    assert 0.4 <= big / 300 <= 0.6
+    providers = Ticket.objects.exclude(contract=None).values("contract__provider").distinct().count()
+    assert providers >= 6  # the big one, most of the eight small ones, the micro one
+
+
+def test_each_provider_has_its_technicians_under_every_contract(world):
+    per_contract = ProviderMember.objects.filter(role="executante").values("contract").annotate(n=Count("id"))
+    # Mega's newcomer is one of its technicians; the Gestor+Executante person adds one in Cliente Um.
+    assert {row["n"] for row in per_contract} <= {TECHNICIANS, TECHNICIANS + 1}
+
+
+def test_about_three_comments_per_ticket(world):
+    assert 2.0 <= Comment.objects.count() / 300 <= 4.0
+
+
+def test_sparse_people_see_about_twenty_tickets(world):
+    assert access.executante_tickets(person("executante_sparse")).count() == SPARSE
+    assert access.gestor_tickets(person("gestor_sparse")).count() == SPARSE
+    assert access.client_tickets(person("client_sparse")).count() == SPARSE
+    big = access.gestor_tickets(person("gestor_big")).count()
+    assert big > 5 * SPARSE
+
+
+def test_allocated_tickets_give_their_executante_the_per_ticket_rows(world):
+    allocated = Ticket.objects.exclude(executante=None)
+    rows = TicketUserObjectPermission.objects.all()
+    assert rows.count() == 3 * allocated.count()
+    for ticket in allocated.select_related("client")[:50]:
+        mine = rows.filter(content_object=ticket)
+        assert {r.user_id for r in mine} == {ticket.executante_id}
+        assert {r.client_id for r in mine} == {ticket.client_id}
+        assert {r.permission.codename for r in mine} == {"view_ticket", "change_status", "comment"}
+
+
+def test_gestores_get_no_per_ticket_rows(world):
+    gestores = ProviderMember.objects.filter(role="gestor").values("user_id")
+    executantes = ProviderMember.objects.filter(role="executante").values("user_id")
+    only_gestores = User.objects.filter(pk__in=gestores).exclude(pk__in=executantes)
+    assert only_gestores.exists()
+    assert not TicketUserObjectPermission.objects.filter(user__in=only_gestores).exists()
+
+
+def test_the_gestor_executante_person_has_both_reaches(world):
+    hybrid = person("gestor_executante")
+    queue = set(access.gestor_tickets(hybrid).values_list("pk", flat=True))
+    mine = set(access.executante_tickets(person("gestor_executante")).values_list("pk", flat=True))
+    assert queue and mine and not queue & mine  # Gestor for Cliente Dois, Executante for Cliente Um
+    visible = set(access.visible_tickets(person("gestor_executante")).values_list("pk", flat=True))
+    assert visible == queue | mine
+
+
+def test_running_it_again_adds_to_the_same_world(world):
+    people = User.objects.count()
+    seed(40)
+    assert Ticket.objects.count() == 340
+    assert User.objects.count() == people
+    numbers = Ticket.objects.values("client", "number").annotate(n=Count("id")).filter(n__gt=1)
+    assert not numbers.exists()
+    assert access.executante_tickets(person("executante_sparse")).count() == SPARSE
