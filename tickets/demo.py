@@ -23,19 +23,22 @@ CATEGORIES = [
     "Elétrica > Tomadas > Sem energia",
     "Hidráulica > Vazamento",
     "Civil > Piso > Quebrado",
+    "Civil > Portas > Automática",
 ]
-TITLES = [
-    "Refletor do estacionamento não liga",
-    "Ar-condicionado do caixa pingando",
-    "Câmara fria do açougue acima de 5 °C",
-    "Tomada do balcão da padaria sem energia",
-    "Vazamento na pia do depósito",
-    "Lâmpadas queimadas no corredor 3",
-    "Piso solto perto da doca",
-    "Disjuntor desarmando à noite",
-    "Porta automática travando",
-    "Ar-condicionado da agência sem gelar",
+# What clients ask for, each with the category it belongs to.
+REQUESTS = [
+    ("Refletor do estacionamento não liga", "Iluminação > Refletores > Não liga"),
+    ("Ar-condicionado do caixa pingando", "Climatização > Ar-condicionado > Não gela"),
+    ("Câmara fria do açougue acima de 5 °C", "Climatização > Câmara fria > Temperatura alta"),
+    ("Tomada do balcão da padaria sem energia", "Elétrica > Tomadas > Sem energia"),
+    ("Vazamento na pia do depósito", "Hidráulica > Vazamento"),
+    ("Lâmpadas queimadas no corredor 3", "Iluminação > Lâmpadas > Queimada"),
+    ("Piso solto perto da doca", "Civil > Piso > Quebrado"),
+    ("Disjuntor desarmando à noite", "Elétrica > Tomadas > Sem energia"),
+    ("Porta automática travando", "Civil > Portas > Automática"),
+    ("Ar-condicionado da agência sem gelar", "Climatização > Ar-condicionado > Não gela"),
 ]
+TITLES = [title for title, _ in REQUESTS]
 COMMENTS = [
     "Cliente informou que o problema piora à tarde.",
     "Peça encomendada, chega amanhã.",
@@ -82,7 +85,7 @@ def seed_tickets(count: int = 40) -> int:
             .first()
             .user
         )
-        categories = [_category(client, path) for path in CATEGORIES]
+        categories = {path: _category(client, path) for path in CATEGORIES}
         contracts = list(Contract.objects.filter(client=client).select_related("provider"))
         units = list(Unit.objects.filter(client=client))
         share = count * 3 // 4 if client.name.startswith("Super") else count - count * 3 // 4
@@ -106,11 +109,11 @@ def seed_tickets(count: int = 40) -> int:
             ticket = services.ticket_create(
                 client=client,
                 requester=requester,
-                title=TITLES[i % len(TITLES)],
+                title=REQUESTS[i % len(REQUESTS)][0],
                 description="Chamado de demonstração. " + COMMENTS[i % len(COMMENTS)],
                 unit=unit,
                 area=areas[i % len(areas)] if areas else None,
-                category=categories[i % len(categories)],
+                category=categories[REQUESTS[i % len(REQUESTS)][1]],
                 priority=rng.choice([1, 2, 2, 3, 4]),
                 contract=None if status == "novo" else contract,
                 deadline=timezone.localdate() + timedelta(days=rng.randint(-5, 20)),
@@ -123,7 +126,9 @@ def seed_tickets(count: int = 40) -> int:
             gestor_user = gestor.user if gestor else requester
             people = [m.user for m in contract.members.filter(role="executante").select_related("user")]
             if people and i % 5 != 4:
-                services.ticket_allocate(ticket=ticket, executante=people[i % len(people)], by=gestor_user)
+                services.ticket_allocate(
+                    ticket=ticket, executante=people[(i // len(contracts)) % len(people)], by=gestor_user
+                )
             worker = ticket.executante if ticket.executante_id else gestor_user
             services.ticket_set_tags(ticket=ticket, names=[TAGS[i % len(TAGS)]], by=gestor_user)
             if i % 3 == 0:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Unit
 from providers.models import Contract
+from trilogo import formfields
 
 from .attachments import validate_upload
 from .models import Category, Ticket
@@ -38,6 +39,17 @@ def photo_field():
     )
 
 
+class AreaSelect(forms.Select):
+    """Each area option carries its unit's id, so the page offers only the chosen unit's areas."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        area = getattr(value, "instance", None)
+        if area is not None:
+            option["attrs"]["data-unit"] = area.unit_id
+        return option
+
+
 class VersionedForm(forms.Form):
     """Carries the ticket version the page was rendered with (optimistic concurrency)."""
 
@@ -46,16 +58,23 @@ class VersionedForm(forms.Form):
 
 class TicketCreateForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
+    unit = formfields.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    area = formfields.ModelChoiceField(
+        label=_("Area"),
+        queryset=Area.objects.none(),
+        required=False,
+        widget=AreaSelect(attrs={"data-area-for": "id_unit"}),
+    )
+    category = formfields.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
     priority = forms.TypedChoiceField(
         label=_("Priority"), choices=Ticket.Priority.choices, coerce=int, initial=Ticket.Priority.MEDIA
     )
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
-    contract = forms.ModelChoiceField(
+    contract = formfields.ModelChoiceField(
         label=_("Send to provider"),
         queryset=Contract.objects.none(),
         required=False,
@@ -87,7 +106,7 @@ class TicketCreateForm(forms.Form):
 
 
 class AllocateForm(VersionedForm):
-    executante = forms.ModelChoiceField(label=_("Responsável Executante"), queryset=None, required=False)
+    executante = formfields.ModelChoiceField(label=_("Responsável Executante"), queryset=None, required=False)
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,8 +118,8 @@ class AllocateForm(VersionedForm):
 
 
 class BulkAllocateForm(forms.Form):
-    executante = forms.ModelChoiceField(label=_("Responsável Executante"), queryset=None)
-    tickets = forms.ModelMultipleChoiceField(queryset=None)
+    executante = formfields.ModelChoiceField(label=_("Responsável Executante"), queryset=None)
+    tickets = formfields.ModelMultipleChoiceField(queryset=None)
 
     def __init__(self, *args, visible, contract_ids, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +171,7 @@ class FinishForm(VersionedForm):
 
 
 class SendForm(VersionedForm):
-    contract = forms.ModelChoiceField(label=_("Provider company"), queryset=Contract.objects.none())
+    contract = formfields.ModelChoiceField(label=_("Provider company"), queryset=Contract.objects.none())
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)

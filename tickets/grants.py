@@ -3,12 +3,15 @@ reallocation, deactivation or removal. Gestores never get per-ticket rows (their
 reach is the contract grant), so onboarding a Gestor writes a constant number of rows.
 """
 
+import logging
 from functools import cache
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 
 from .models import Ticket, TicketUserObjectPermission
+
+security_log = logging.getLogger("trilogo.security")
 
 EXECUTANTE_PERMS = ("view_ticket", "change_status", "comment")
 
@@ -21,12 +24,18 @@ def _perm_ids(codenames: tuple[str, ...] = EXECUTANTE_PERMS) -> dict[str, int]:
     )
 
 
+def forget_perm_ids(**kwargs) -> None:
+    """Permission rows are recreated by migrate and flush (tests): drop the cached ids."""
+    _perm_ids.cache_clear()
+
+
 def view_perm_id() -> int:
     return _perm_ids()["view_ticket"]
 
 
 def grant_executante(*, ticket: Ticket, user) -> None:
     """Give the allocated Executante his per-ticket permissions (idempotent)."""
+    security_log.info("permission change: grant ticket=%s user=%s", ticket.pk, user.pk)
     existing = set(
         TicketUserObjectPermission.objects.filter(content_object=ticket, user=user).values_list(
             "permission_id", flat=True
@@ -44,6 +53,7 @@ def grant_executante(*, ticket: Ticket, user) -> None:
 
 
 def revoke_executante(*, ticket: Ticket, user) -> None:
+    security_log.info("permission change: revoke ticket=%s user=%s", ticket.pk, user.pk)
     TicketUserObjectPermission.objects.filter(content_object=ticket, user=user).delete()
 
 

@@ -8,10 +8,40 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return [
-        m.objects.count()
-        for m in (User, ClientCompany, ClientMembership, Unit, ProviderCompany, Contract, ProviderMember)
-    ]
+    from quotations.models import Cost, Invoice, Quotation
+    from tickets.models import Attachment, Comment, Ticket, TicketUserObjectPermission
+
+    models = (
+        User,
+        ClientCompany,
+        ClientMembership,
+        Unit,
+        ProviderCompany,
+        Contract,
+        ProviderMember,
+        Ticket,
+        Comment,
+        Attachment,
+        TicketUserObjectPermission,
+        Quotation,
+        Cost,
+        Invoice,
+    )
+    return [m.objects.count() for m in models]
+
+
+def test_the_demo_has_tickets_in_every_status_with_comments_tags_and_a_photo():
+    from tickets.models import Attachment, Ticket
+
+    call_command("seed_demo", "--quiet-logins")
+    assert 35 <= Ticket.objects.count() <= 45
+    assert set(Ticket.objects.values_list("status", flat=True)) == set(Ticket.Status.values)
+    assert Ticket.objects.filter(blocked=True).exists() and Ticket.objects.filter(paused=True).exists()
+    assert Ticket.objects.filter(comments__isnull=False).exists()
+    assert Ticket.objects.filter(tags__isnull=False).exists()
+    assert Attachment.objects.filter(kind="photo").exists()
+    executantes = set(Ticket.objects.exclude(executante=None).values_list("executante__email", flat=True))
+    assert {"tecnico1@prestadora.demo", "tecnico2@prestadora.demo", "tecnico@outra.demo"} <= executantes
 
 
 def test_it_creates_the_demo_world_and_running_it_twice_duplicates_nothing(capsys):

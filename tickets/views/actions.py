@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import access as access_module
@@ -23,6 +25,8 @@ def _done(request, ticket, message):
     messages.success(request, message)
     if request.htmx:
         ticket, access = access_module.get_ticket_for_user(request.user, ticket.pk, "view")
+        if (request.htmx.target or "").startswith("card-"):  # a card of "Meus tickets"
+            return render(request, "tickets/_card_mine.html", {"t": ticket, "oob_messages": True})
         return render_detail(request, ticket, access)
     return redirect("tickets:detail", pk=ticket.pk)
 
@@ -30,6 +34,11 @@ def _done(request, ticket, message):
 def _failed(request, ticket, access, error, **bound):
     for text in error.messages:
         messages.error(request, text)
+    if request.htmx and (request.htmx.target or "").startswith("card-"):
+        # A card of "Meus tickets" has no room for the error: the ticket page shows it.
+        response = HttpResponse()
+        response["HX-Redirect"] = reverse("tickets:detail", args=[ticket.pk])
+        return response
     fresh, access = access_module.get_ticket_for_user(request.user, ticket.pk, "view")
     return render_detail(request, fresh, access, status=400, **bound)
 
@@ -48,14 +57,15 @@ TRANSITIONS = {
     "reabrir": ("reopen", services.ticket_reopen, forms.ReasonForm, "reopen"),
     "arquivar": ("archive", services.ticket_archive, forms.VersionedForm, None),
 }
+# Lazy: translated per request, in the person's language (not once, at import).
 DONE_MESSAGES = {
-    "iniciar": _("Execution started."),
-    "pausar": _("Execution paused."),
-    "impedir": _("Ticket flagged as blocked."),
-    "finalizar": _("Ticket finished. The requester was told."),
-    "vistoriar": _("Ticket inspected."),
-    "reabrir": _("Ticket reopened."),
-    "arquivar": _("Ticket archived."),
+    "iniciar": gettext_lazy("Execution started."),
+    "pausar": gettext_lazy("Execution paused."),
+    "impedir": gettext_lazy("Ticket flagged as blocked."),
+    "finalizar": gettext_lazy("Ticket finished. The requester was told."),
+    "vistoriar": gettext_lazy("Ticket inspected."),
+    "reabrir": gettext_lazy("Ticket reopened."),
+    "arquivar": gettext_lazy("Ticket archived."),
 }
 
 
@@ -120,14 +130,23 @@ def allocate(request, pk):
                 messages.success(request, text)
                 return _row(request, ticket.pk)
             return _done(request, ticket, text)
+    in_row = bool(request.GET.get("row") or request.POST.get("row"))  # opened from a queue row
+    if request.htmx and request.method == "POST" and not in_row:
+        errors = [text for field_errors in form.errors.values() for text in field_errors]
+        return _failed(request, ticket, access, ValidationError(errors), allocate_form=form)
     context = {
         "ticket": ticket,
         "form": form,
         "choices": allocation_choices([ticket.contract_id]),
-        "row_target": request.GET.get("row") or request.POST.get("row"),
+        "row_target": f"row-{ticket.pk}" if in_row else None,
     }
-    template = "tickets/_allocate_form.html" if request.htmx else "tickets/allocate.html"
-    return render(request, template, context, status=400 if request.method == "POST" else 200)
+    if request.htmx:
+        response = render(request, "tickets/_allocate_form.html", context)
+        if request.method == "POST":  # the errors stay in the row's cell, not in place of the row
+            response["HX-Retarget"] = f"#alloc-{ticket.pk}"
+            response["HX-Reswap"] = "innerHTML"
+        return response
+    return render(request, "tickets/allocate.html", context, status=400 if request.method == "POST" else 200)
 
 
 def _row(request, pk):
