@@ -75,7 +75,23 @@ def describe(event) -> str:
         return _("Ticket #%(number)s duplicated from this one") % d
     if kind == "related":
         return _("Related to ticket #%(number)s") % d
-    return kind
+    return _describe_financial(kind, d) or kind
+
+
+def _describe_financial(kind, d):
+    # Only reached for rows flagged financial, which timeline_for hides from
+    # anyone without finance access.
+    from quotations.templatetags.money import brl
+
+    values = {**d, "total": brl(d.get("total"))}
+    texts = {
+        "quotation_sent": _("Quotation v%(version)s sent: %(total)s"),
+        "quotation_approved": _("Quotation v%(version)s approved: %(total)s"),
+        "quotation_refused": _("Quotation v%(version)s refused: %(reason)s"),
+        "cost_added": _("Cost added: %(total)s"),
+        "invoice_added": _("Invoice %(number)s added: %(total)s"),
+    }
+    return texts[kind] % values if kind in texts else None
 
 
 def timeline_for(ticket, access):

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
+from quotations.demo import seed_finance
 from tickets.demo import seed_tickets
 
 DUMMY_MAILER = "django.core.mail.backends.dummy.EmailBackend"
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         with override_settings(MAILERS={"default": {"BACKEND": DUMMY_MAILER}}):
             seed_people()
             seed_tickets()
+            seed_finance()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
