@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import pdf_jobs  # noqa: F401 - registers PdfJob (the selection PDF's jobs)
+        from .grants import forget_perm_ids
+
+        # Permission ids are cached per process; migrate and flush (tests) renumber them.
+        post_migrate.connect(forget_perm_ids, dispatch_uid="tickets.forget_perm_ids")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, create, detail, files, lists
+from .views import actions, create, detail, files, lists, output, reports
 
 app_name = "tickets"
 
@@ -21,5 +21,12 @@ urlpatterns = [
     path("tickets/<int:pk>/relacionar/", actions.relate, name="relate"),
     path("tickets/<int:pk>/anexos/", actions.attach, name="attach"),
     path("tickets/<int:pk>/anexos/<int:attachment_pk>/", files.attachment, name="attachment"),
+    path("tickets/<int:pk>/pdf/", output.ticket_pdf, name="pdf"),
+    path("tickets/pdf/", output.selection_pdf, name="pdf_selection"),
+    path("tickets/pdf/tarefas/<int:job_id>/", output.job_status, name="pdf_job"),
+    path("tickets/pdf/tarefas/<int:job_id>/arquivo/", output.job_file, name="pdf_job_file"),
+    path("relatorios/", reports.page, name="reports"),
+    path("relatorios/<slug:report>.csv", reports.export_csv, name="report_csv"),
+    path("relatorios/<slug:report>.xlsx", reports.export_xlsx, name="report_xlsx"),
     path("tickets/<int:pk>/<slug:action>/", actions.transition, name="transition"),
 ]

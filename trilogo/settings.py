@@ -192,6 +192,10 @@ MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Trílogo <nao-responda@trilogo.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The selection PDF (up to 200 work orders) is built off the request: in a thread of
+# the web process by default, or only by `manage.py run_pdf_jobs --loop` when off.
+PDF_JOBS_IN_THREAD = env_bool("PDF_JOBS_IN_THREAD", True)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
