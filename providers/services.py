@@ -6,6 +6,7 @@ permissions, a constant number of rows whatever the number of tickets); an
 Executante's reach is per-ticket rows handed out on allocation (tickets.grants).
 """
 
+import logging
 import re
 
 from django.contrib.auth import get_user_model
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from .models import Contract, MemberEvent, ProviderCompany, ProviderMember
+
+security_log = logging.getLogger("trilogo.security")
 
 User = get_user_model()
 
@@ -149,6 +152,15 @@ def _revoke_ticket_grants(member: ProviderMember, by=None) -> None:
 
 
 def _log(member, action, by, old="", new=""):
+    security_log.info(
+        "permission change: %s person=%s contract=%s %r -> %r by=%s",
+        action,
+        member.user_id,
+        member.contract_id,
+        old,
+        new,
+        getattr(by, "pk", None),
+    )
     MemberEvent.objects.create(
         client_id=member.client_id,
         contract_id=member.contract_id,

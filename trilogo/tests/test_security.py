@@ -80,3 +80,18 @@ def test_pages_send_csp_nosniff_and_deny_framing(client, maria):
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_refused_access_and_permission_changes_are_logged(world, client, caplog):
+    from tickets import services
+
+    client.force_login(world["other_gestor"])
+    with caplog.at_level("INFO", logger="trilogo.security"):
+        assert client.get(reverse("tickets:detail", args=[world["t1"].pk])).status_code == 404
+        client.force_login(world["tecnico1"])
+        assert client.post(reverse("tickets:allocate", args=[world["t1"].pk])).status_code == 403
+        services.ticket_allocate(ticket=world["t3"], executante=world["tecnico2"], by=world["gestor"])
+    lines = [r.getMessage() for r in caplog.records if r.name == "trilogo.security"]
+    assert any(f"ticket={world['t1'].pk} action=view (not visible)" in line for line in lines)
+    assert any("action=allocate roles=['executante']" in line for line in lines)
+    assert any(f"grant ticket={world['t3'].pk} user={world['tecnico2'].pk}" in line for line in lines)
