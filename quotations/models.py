@@ -181,3 +181,10 @@ class Cost(models.Model):
     @property
     def total(self):
         return self.amount + self.freight
+
+    @property
+    def label(self):
+        """What the cost is, in the reader's language (load ``quotation`` with it)."""
+        if self.quotation_id and not self.description:
+            return _("Approved quotation v%(version)s") % {"version": self.quotation.version}
+        return self.description

@@ -119,8 +119,7 @@ def quotation_decide(*, quotation: Quotation, by, approve: bool, reason: str = "
             amount=quotation.items_total,
             freight=quotation.freight,
             quotation=quotation,
-            description=_("Approved quotation v%(version)s") % {"version": quotation.version},
-            created_by=by,
+            created_by=by,  # described at display time (Cost.label), in the reader's language
         )
     log_event(
         ticket=quotation.ticket,

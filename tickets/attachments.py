@@ -1,10 +1,12 @@
 """Uploads: size limit, type checked by content (not by the name), private storage."""
 
+import io
 from pathlib import PurePath
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -52,11 +54,37 @@ def validate_upload(upload) -> str:
     return content_type
 
 
+# Photos we can decode are re-encoded: whatever else the file carried (a script
+# appended to a JPEG, the phone's GPS position in EXIF) does not survive.
+REENCODE = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+MAX_SIDE = 2560
+
+
+def reencode_image(upload, content_type):
+    """A fresh image file from the upload's pixels, upright, at most MAX_SIDE wide/high."""
+    from PIL import Image, ImageOps
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            if REENCODE[content_type] == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            buffer = io.BytesIO()
+            image.save(buffer, REENCODE[content_type], quality=85, optimize=True)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError(_("%(name)s could not be read as an image.") % {"name": upload.name}) from exc
+    return ContentFile(buffer.getvalue())
+
+
 def attachment_add(*, ticket, upload, by, comment=None, log=True) -> Attachment:
     from .services import log_event
 
     content_type = validate_upload(upload)
     name = PurePath(upload.name).name[:255] or "arquivo"
+    if content_type in REENCODE:
+        upload = reencode_image(upload, content_type)
     attachment = Attachment(
         client_id=ticket.client_id,
         ticket=ticket,

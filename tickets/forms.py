@@ -4,7 +4,7 @@ class-level querysets are empty, so a forgotten narrowing shows nothing."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Area, Unit
+from accounts.models import Area, Unit, User
 from providers.models import Contract
 from trilogo import formfields
 
@@ -83,11 +83,20 @@ class TicketCreateForm(forms.Form):
     deadline = forms.DateField(
         label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    internal_responsible = formfields.ModelChoiceField(
+        label=_("Internal responsible"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Who follows the ticket on the client's side."),
+    )
     files = MultipleFileField(label=_("Attachments (photos, videos, PDF)"), required=False)
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
+        self.fields["internal_responsible"].queryset = User.objects.filter(
+            is_active=True, client_memberships__client=client, client_memberships__active=True
+        ).order_by("full_name")
         self.fields["unit"].queryset = Unit.objects.filter(client=client, active=True)
         self.fields["area"].queryset = Area.objects.filter(client=client).select_related("unit")
         self.fields["area"].label_from_instance = lambda a: f"{a.unit.code} · {a.path}"
@@ -110,7 +119,6 @@ class AllocateForm(VersionedForm):
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.models import User
 
         self.fields["executante"].queryset = User.objects.filter(
             pk__in=allocatable_members(ticket.contract_id).values("user_id")
@@ -123,7 +131,6 @@ class BulkAllocateForm(forms.Form):
 
     def __init__(self, *args, visible, contract_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.models import User
         from providers.models import ProviderMember
 
         self.fields["tickets"].queryset = visible

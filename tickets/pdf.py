@@ -148,7 +148,7 @@ def _finance(ticket_ids):
     )
     for quotation in quotations:
         found[quotation.ticket_id]["quotations"].append(quotation)
-    for cost in Cost.objects.filter(ticket_id__in=ticket_ids).select_related("invoice"):
+    for cost in Cost.objects.filter(ticket_id__in=ticket_ids).select_related("invoice", "quotation"):
         found[cost.ticket_id]["costs"].append(cost)
     for invoice in Invoice.objects.filter(ticket_id__in=ticket_ids):
         found[invoice.ticket_id]["invoices"].append(invoice)

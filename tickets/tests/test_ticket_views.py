@@ -295,3 +295,38 @@ def test_emails_carry_only_what_the_recipient_may_see(world, as_user, django_cap
         as_user(world["gestor"]).post(url("allocate", world["t3"]), {"executante": world["tecnico2"].pk})
     body = mail.outbox[0].body
     assert world["t3"].title in body and "R$" not in body
+
+
+def test_photos_are_re_encoded_so_nothing_hidden_in_them_survives(world, as_user):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4000, 3000), (200, 30, 30)).save(buffer, "JPEG")
+    payload = buffer.getvalue() + b"<script>alert(1)</script>"
+    upload = SimpleUploadedFile("foto.jpg", payload, content_type="image/jpeg")
+    as_user(world["tecnico1"]).post(url("comment", world["t1"]), {"body": "foto", "files": upload})
+    attachment = Attachment.objects.get(ticket=world["t1"])
+    stored = attachment.file.read()
+    assert b"<script>" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert max(image.size) == 2560 and image.format == "JPEG"
+    assert attachment.size == len(stored)
+
+
+def test_a_file_that_claims_to_be_a_photo_but_is_broken_is_refused(world, as_user):
+    broken = SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, content_type="image/jpeg")
+    response = as_user(world["tecnico1"]).post(url("comment", world["t1"]), {"body": "foto", "files": broken})
+    assert response.status_code == 400
+    assert not Attachment.objects.exists()
+
+
+def test_the_internal_responsible_is_one_of_the_clients_staff(world, as_user):
+    client = as_user(world["client_staff"])
+    unit = world["supermercados"].units.get(code="LJ01")
+    base = {"title": "Goteira", "unit": unit.pk, "priority": 2}
+    response = client.post(reverse("tickets:new"), {**base, "internal_responsible": world["gestor"].pk})
+    assert response.status_code == 400 and not Ticket.objects.filter(title="Goteira").exists()
+    client.post(reverse("tickets:new"), {**base, "internal_responsible": world["client_admin"].pk})
+    assert Ticket.objects.get(title="Goteira").internal_responsible == world["client_admin"]

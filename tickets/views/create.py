@@ -50,6 +50,7 @@ def new(request):
                     priority=data["priority"],
                     contract=data["contract"],
                     deadline=data["deadline"],
+                    internal_responsible=data["internal_responsible"],
                 )
                 for upload in data["files"]:
                     attachment_add(ticket=ticket, upload=upload, by=request.user)
