@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class EmailAuthenticationForm(auth_forms.AuthenticationForm):
     username = auth_forms.UsernameField(
         label=_("E-mail"),
+        # An e-mail is at most 254 characters; longer input never reaches authenticate()
+        # (nor django-axes' attempt log).
+        max_length=254,
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {

@@ -115,3 +115,9 @@ def test_logout_is_a_post(client, django_user_model):
     client.force_login(user)
     assert client.post(reverse("logout")).status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_an_absurdly_long_login_is_a_form_error(client):
+    response = client.post(reverse("login"), {"username": "a" * 6000 + "@x.com", "password": "x"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
