@@ -11,38 +11,9 @@ from providers.models import Contract
 from tickets import services
 from tickets.demo import demo_photo
 from tickets.models import Category, Ticket
+from tickets.tests.browser import watch, without_htmx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CSP_PROBE = """
-document.addEventListener("securitypolicyviolation", function (e) {
-  console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI);
-});
-"""
-
-
-@pytest.fixture(autouse=True)
-def fresh_permission_ids():
-    """tickets.grants caches permission ids for the process; a transactional test flushes
-    the database and the ids come back different. Forget them around each test."""
-    from tickets import grants
-
-    grants._perm_ids.cache_clear()
-    yield
-    grants._perm_ids.cache_clear()
-
-
-def watch(page):
-    """Console errors, CSP violations and uncaught exceptions of the page, collected."""
-    problems = []
-    page.add_init_script(CSP_PROBE)
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
-
-
-def without_htmx(page):
-    page.route("**/vendor/htmx/*.js", lambda route: route.fulfill(body="", content_type="text/javascript"))
 
 
 @pytest.fixture
