@@ -104,7 +104,9 @@ def seed_tickets(count: int = 40) -> int:
         for i in range(share):
             unit = units[i % len(units)]
             areas = list(Area.objects.filter(unit=unit))
-            contract = contracts[i % len(contracts)]
+            # Blocks of one ticket per status go to each contract in turn, so every
+            # provider's queue shows every status.
+            contract = contracts[(i // len(statuses)) % len(contracts)]
             status = statuses[i % len(statuses)]
             ticket = services.ticket_create(
                 client=client,
@@ -127,7 +129,7 @@ def seed_tickets(count: int = 40) -> int:
             people = [m.user for m in contract.members.filter(role="executante").select_related("user")]
             if people and i % 5 != 4:
                 services.ticket_allocate(
-                    ticket=ticket, executante=people[(i // len(contracts)) % len(people)], by=gestor_user
+                    ticket=ticket, executante=people[i % len(people)], by=gestor_user
                 )
             worker = ticket.executante if ticket.executante_id else gestor_user
             services.ticket_set_tags(ticket=ticket, names=[TAGS[i % len(TAGS)]], by=gestor_user)
