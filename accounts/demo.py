@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from providers import services as provider_services
-from providers.models import Contract, ProviderCompany, ProviderMember
+from providers.models import Contract, ProviderMember
 
 from .models import Area, ClientCompany, ClientMembership, Unit, User
 
@@ -146,7 +146,3 @@ def seed_people():
 
     _user("root@plataforma.demo", superuser=True)
     return {"supermercados": supermercados, "banco": banco, "clima": clima, "eletrica": eletrica}
-
-
-def provider_count():
-    return ProviderCompany.objects.count()

@@ -27,7 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ClientCompany, Unit
-from providers.models import Contract, ProviderMember
+from providers.models import ProviderMember
 
 from .models import Category, Tag, Ticket
 
@@ -319,7 +319,3 @@ class TicketFilter(df.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["recent"]))
-
-
-def contracts_of(contract_ids):
-    return Contract.objects.filter(pk__in=sorted(contract_ids))
