@@ -13,12 +13,13 @@ Banco Modelo:
 import pytest
 from django.core import mail
 
-from providers.models import Contract
-from tickets import services
-
 
 @pytest.fixture
 def world(demo, django_capture_on_commit_callbacks):
+    # Imported here: this module is a pytest plugin, loaded before Django is set up.
+    from providers.models import Contract
+    from tickets import services
+
     sm, banco = demo["supermercados"], demo["banco"]
     clima_sm = Contract.objects.get(client=sm, provider=demo["clima"])
     eletrica_sm = Contract.objects.get(client=sm, provider=demo["eletrica"])
