@@ -5,9 +5,7 @@ decided only by tickets.access (the contract's view_financials grant, or the
 client's own staff) through quotations.access.
 """
 
-import uuid
 from decimal import Decimal
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -19,15 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from localflavor.br.models import BRCNPJField
 
 from accounts.models import ClientCompany
-from tickets.models import Ticket
+from tickets.models import Ticket, private_upload_path
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
 def finance_path(instance, filename):
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"finance/{instance.client_id}/{instance.ticket_id}/{uuid.uuid4().hex}{suffix}"
+    return private_upload_path("finance", instance, filename)
 
 
 class Quotation(models.Model):

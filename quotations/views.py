@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Sum
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from . import access as finance_access
@@ -61,9 +61,7 @@ def quotation_form(request, pk, qid=None):
     ticket, _access = finance_access.get_financial_ticket_for_user(request.user, pk, "quote")
     quotation = None
     if qid is not None:
-        quotation = ticket.quotations.filter(pk=qid).first()
-        if quotation is None:
-            raise Http404
+        quotation = get_object_or_404(ticket.quotations, pk=qid)
     initial_items = [
         {"description": i.description, "quantity": i.quantity, "unit_price": i.unit_price}
         for i in (quotation.items.all() if quotation else [])
@@ -112,9 +110,7 @@ def quotation_send(request, pk, qid):
     ticket, _access = finance_access.get_financial_ticket_for_user(request.user, pk, "quote")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    quotation = ticket.quotations.filter(pk=qid).first()
-    if quotation is None:
-        raise Http404
+    quotation = get_object_or_404(ticket.quotations, pk=qid)
     try:
         services.quotation_send(quotation=quotation, by=request.user)
         messages.success(request, _("Quotation sent to the client."))
@@ -128,9 +124,7 @@ def quotation_decide(request, pk, qid):
     ticket, access = finance_access.get_financial_ticket_for_user(request.user, pk, "decide")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    quotation = ticket.quotations.filter(pk=qid).first()
-    if quotation is None:
-        raise Http404
+    quotation = get_object_or_404(ticket.quotations, pk=qid)
     form = DecisionForm(request.POST)
     approve = request.POST.get("decision") == "approve"
     if form.is_valid():

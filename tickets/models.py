@@ -241,10 +241,14 @@ class Comment(models.Model):
         return self.body[:50]
 
 
-def attachment_path(instance, filename):
-    # Private storage, never under a public URL: client/ticket/random name.
+def private_upload_path(folder, instance, filename):
+    """Private storage, never under a public URL: folder/client/ticket/random name."""
     suffix = PurePath(filename).suffix.lower()[:10]
-    return f"tickets/{instance.client_id}/{instance.ticket_id}/{uuid.uuid4().hex}{suffix}"
+    return f"{folder}/{instance.client_id}/{instance.ticket_id}/{uuid.uuid4().hex}{suffix}"
+
+
+def attachment_path(instance, filename):
+    return private_upload_path("tickets", instance, filename)
 
 
 class Attachment(models.Model):
