@@ -1,8 +1,11 @@
 """Admin for clients, their units and staff, scoped to a client admin's own client(s).
 
-Users and groups are the platform operator's: a client admin never browses them.
+Users, groups and login attempts (django-axes) are the platform operator's: a client admin
+never browses them, nor learns which of their ids exist.
 """
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -64,6 +67,25 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class GroupAdmin(SuperuserOnlyAdmin, BaseGroupAdmin):
     """Gestor groups and the client-admin group hold grants: operators only."""
+
+
+# django-axes' own admins (login attempts; deleting one is the operator's unlock).
+admin.site.unregister([AccessAttempt, AccessLog, AccessFailureLog])
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(SuperuserOnlyAdmin, axes_admin.AccessAttemptAdmin):
+    pass
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(SuperuserOnlyAdmin, axes_admin.AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(SuperuserOnlyAdmin, axes_admin.AccessFailureLogAdmin):
+    pass
 
 
 @admin.register(ClientCompany)

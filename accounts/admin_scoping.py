@@ -13,6 +13,7 @@ registered is invisible to client admins: scoping fails closed.
 from dataclasses import dataclass
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import ModelChoiceField
 
@@ -220,22 +221,30 @@ class ClientColumn:
 
 
 class SuperuserOnlyAdmin:
-    """Mixin for admins a client admin must never open (users, groups)."""
+    """Mixin for admins a client admin must never open (users, groups, login attempts)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django's history view looks the object up before it checks any permission: a
+        # client admin would tell the ids that exist (403) from those that do not ("does
+        # not exist" redirect). Refused first, like every other page of these admins.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return request.user.is_superuser and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.is_superuser and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, *args):
-        return request.user.is_superuser
+        return request.user.is_superuser and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.is_superuser and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 class PlatformEditsOnly:
