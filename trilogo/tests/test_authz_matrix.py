@@ -5,8 +5,14 @@ The expected outcome of each cell comes from the product rules written out below
 by hand — deliberately not from tickets.access, so the test can disagree with it.
 A meta-test fails when a URL pattern has no expectation. An invisible object must
 answer byte-for-byte like a nonexistent one.
+
+The Django admin is part of the matrix too (its rules are further down): it is
+scoped per client by accounts/admin_scoping.py, and a client admin must meet
+another client's rows exactly as rows that do not exist.
 """
 
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -144,6 +150,7 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "set_language",
+    "admin:login",  # the admin's sign-in page, open to all (axes throttles it like the other one)
 }
 
 
@@ -151,21 +158,32 @@ REPORT_SLUG = "status"
 
 
 def named_patterns(resolver=None, ns="", prefix=""):
-    """(name, full route) of every URL pattern outside the admin."""
+    """(name, full route) of every URL pattern; a pattern without a name is named by its route."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
-            if str(entry.pattern).startswith("admin/"):
-                continue  # the admin has its own scoped tests (accounts/, providers/)
             child_ns = f"{ns}:{entry.namespace}".strip(":") if entry.namespace else ns
             yield from named_patterns(entry, child_ns, prefix + str(entry.pattern))
         elif isinstance(entry, URLPattern):
-            yield (f"{ns}:{entry.name}" if ns else entry.name), prefix + str(entry.pattern)
+            route = prefix + str(entry.pattern)
+            if entry.name is None:
+                yield route, route
+            else:
+                yield (f"{ns}:{entry.name}" if ns else entry.name), route
+
+
+def has_expectation(name, route):
+    if name in PUBLIC:
+        return True
+    if route.startswith("admin/"):
+        return admin_rule(name, route) is not None
+    return name in SPEC
 
 
 def test_every_url_pattern_has_an_expectation():
-    missing = [name for name, _ in named_patterns() if name not in SPEC and name not in PUBLIC]
-    assert missing == []
+    patterns = list(named_patterns())
+    assert [name for name, route in patterns if not has_expectation(name, route)] == []
+    assert any(route.startswith("admin/") for _, route in patterns)  # the admin is in the matrix
 
 
 def expected(scope, action, persona, obj, child_owned=True):
@@ -200,7 +218,7 @@ def pdf_upload(name):
 
 
 @pytest.fixture
-def matrix_world(world, django_capture_on_commit_callbacks):
+def matrix_world(world, b_only_provider, django_capture_on_commit_callbacks):
     from quotations import services as finance
     from tickets import services as ticket_services
     from tickets.demo import demo_photo
@@ -228,7 +246,10 @@ def matrix_world(world, django_capture_on_commit_callbacks):
         issuer_cnpj="77.888.999/0001-81",
         upload=pdf_upload("nota.pdf"),
     )
-    return {**world, "attachment": comment.attachments.get(), "quotation": q, "invoice": invoice}
+    w = {**world, "attachment": comment.attachments.get(), "quotation": q, "invoice": invoice}
+    w["reformas"] = b_only_provider  # a provider only the other client contracts
+    w["admin_objects"] = admin_objects(w)
+    return w
 
 
 def paths_for(route, w):
@@ -267,11 +288,294 @@ def login(client, w, persona):
         client.force_login(w[persona])
 
 
+# ---- The admin ----------------------------------------------------------------------------
+# Staff personas: the two client admins (each of one client) and the platform operator.
+# Everyone else, logged in or not, is sent to the admin's login page (Django's behaviour:
+# that page tells a signed-in person without staff status that they are not allowed).
+ADMIN_CLIENT = {"client_admin": "sm", "other_client_admin": "banco"}
+STAFF = {*ADMIN_CLIENT, "root"}
+EVERYTHING = frozenset({"view", "add", "change", "delete"})
+ADMIN_LOGIN = "/admin/login/"
+ADMIN_INDEX = "/admin/"
+
+
+@dataclass(frozen=True)
+class AdminModel:
+    """One registered model: its objects (key -> the clients whose admin reaches it) and
+    what a client admin / the platform operator may do with it (view, add, change, delete)."""
+
+    objects: dict
+    client: frozenset = frozenset()
+    platform: frozenset = EVERYTHING
+
+
+SM, BANCO, BOTH, NOBODY = {"sm"}, {"banco"}, {"sm", "banco"}, set()
+CLIENT_ROWS = {"sm": SM, "banco": BANCO}
+AXES = AdminModel({"row": NOBODY}, platform=EVERYTHING - {"add"})  # attempts are logged, never typed in
+
+# The product's rules for the admin (accounts/admin_permissions.py, the admin classes), by hand.
+# In the admin a client admin acts on every row of their client: "own" and "same client"
+# are one column, except for memberships, where their own row and a colleague's are both listed.
+ADMIN_MODELS = {
+    "accounts/clientcompany": AdminModel(CLIENT_ROWS, frozenset({"view"})),
+    "accounts/clientmembership": AdminModel({"sm": SM, "sm_staff": SM, "banco": BANCO}, frozenset({"view"})),
+    "accounts/unit": AdminModel(CLIENT_ROWS, frozenset({"view", "add", "change"})),
+    "accounts/user": AdminModel({"sm": NOBODY, "banco": NOBODY}),  # platform operators only
+    "auth/group": AdminModel({"sm": NOBODY, "banco": NOBODY}),  # gestor groups hold grants
+    "providers/providercompany": AdminModel({"sm": SM, "shared": BOTH, "banco": BANCO}, frozenset({"view"})),
+    # Tickets and history hang on a contract: deactivated, never deleted, by anyone.
+    "providers/contract": AdminModel(
+        CLIENT_ROWS, frozenset({"view", "add", "change"}), platform=EVERYTHING - {"delete"}
+    ),
+    "providers/providermember": AdminModel(CLIENT_ROWS, EVERYTHING),
+    "providers/memberevent": AdminModel(CLIENT_ROWS, frozenset({"view"}), platform=frozenset({"view"})),
+    "axes/accessattempt": AXES,
+    "axes/accesslog": AXES,
+    "axes/accessfailurelog": AXES,
+}
+MODEL_ROUTE = re.compile(
+    r"^admin/(?P<app>\w+)/(?P<model>\w+)/"
+    r"(?:(?P<add>add/)|<path:object_id>/(?:(?P<view>history|delete|change)/)?|(?P<password><id>/password/))?$"
+)
+# Site-wide admin pages: url name (or route) -> what a staff member gets.
+ADMIN_SITE = {
+    "admin:index": "page",
+    "admin:app_list": "app",
+    "admin:password_change": "page",
+    "admin:password_change_done": "page",
+    "admin:jsi18n": "page",
+    "admin:autocomplete": "autocomplete",
+    "admin:view_on_site": "view_on_site",
+    "admin:logout": "logout",
+    "admin/(?P<url>.*)$": "catch_all",
+}
+
+
+def admin_rule(name, route):
+    """What the matrix knows about an admin pattern: ("site", kind) or ("model", label, view)."""
+    if name in ADMIN_SITE:
+        return "site", ADMIN_SITE[name]
+    match = MODEL_ROUTE.match(route)
+    if not match or f"{match['app']}/{match['model']}" not in ADMIN_MODELS:
+        return None
+    if match["password"]:
+        view = "password" if name == "admin:auth_user_password_change" else None
+    elif match["add"]:
+        view = "add"
+    elif "<path:object_id>" in route:
+        view = match["view"] or "legacy"  # the pre-1.9 change URL, now a redirect to it
+    else:
+        view = "changelist"
+    return ("model", f"{match['app']}/{match['model']}", view) if view else None
+
+
+def admin_objects(w):
+    """The admin rows of the world, per model: key -> object (see ADMIN_MODELS)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+
+    from accounts.models import ClientMembership, Unit, User
+    from providers.models import MemberEvent, ProviderMember
+
+    attempt = {"user_agent": "matrix", "ip_address": "192.0.2.1", "username": "x@example.com"}
+    tiago = {"user__email": "tecnico1@prestadora.demo"}
+    return {
+        "accounts/clientcompany": {"sm": w["supermercados"], "banco": w["banco"]},
+        "accounts/clientmembership": {
+            "sm": ClientMembership.objects.get(user=w["client_admin"]),
+            "sm_staff": ClientMembership.objects.get(user=w["client_staff"]),
+            "banco": ClientMembership.objects.get(user=w["other_client_admin"]),
+        },
+        "accounts/unit": {"sm": Unit.objects.get(code="LJ01"), "banco": Unit.objects.get(code="AG01")},
+        "accounts/user": {"sm": w["tecnico2"], "banco": User.objects.get(email="gestor@reformas.demo")},
+        "auth/group": {
+            "sm": Group.objects.get(pk=w["clima_sm"].gestor_group_id),
+            "banco": Group.objects.get(pk=w["clima_banco"].gestor_group_id),
+        },
+        "providers/providercompany": {"sm": w["eletrica"], "shared": w["clima"], "banco": w["reformas"]},
+        "providers/contract": {"sm": w["clima_sm"], "banco": w["clima_banco"]},
+        "providers/providermember": {
+            "sm": ProviderMember.objects.get(contract=w["clima_sm"], **tiago),
+            "banco": ProviderMember.objects.get(contract=w["clima_banco"], **tiago),
+        },
+        "providers/memberevent": {
+            "sm": MemberEvent.objects.filter(contract=w["clima_sm"]).first(),
+            "banco": MemberEvent.objects.filter(contract=w["clima_banco"]).first(),
+        },
+        "axes/accessattempt": {
+            "row": AccessAttempt.objects.create(**attempt, failures_since_start=1, get_data="", post_data="")
+        },
+        "axes/accesslog": {"row": AccessLog.objects.create(**attempt)},
+        "axes/accessfailurelog": {"row": AccessFailureLog.objects.create(**attempt)},
+    }
+
+
+def admin_paths(rule, route, w):
+    """(object key or None, path, pk) for each object the admin route takes."""
+    base = "/" + route
+    if rule[0] == "site":
+        kind = rule[1]
+        if kind == "app":
+            for app in sorted({label.split("/")[0] for label in ADMIN_MODELS}):
+                yield app, f"/admin/{app}/", None
+        elif kind == "autocomplete":
+            yield None, base, None  # no field named: refused before any lookup
+            yield "units", base + "?app_label=providers&model_name=contract&field_name=units", None
+        elif kind == "view_on_site":
+            from django.contrib.contenttypes.models import ContentType
+
+            rows = {label: dict(objs) for label, objs in w["admin_objects"].items()}
+            rows["tickets/ticket"] = {"sm": w["t1"], "banco": w["b1"]}
+            for label, objs in rows.items():
+                ct = ContentType.objects.get_for_model(next(iter(objs.values())))
+                for key, obj in [*objs.items(), ("missing", None)]:
+                    pk = obj.pk if obj else 987654
+                    yield (label, key), f"/admin/r/{ct.pk}/{pk}/", pk
+            yield ("nothing", "missing"), "/admin/r/987654/1/", 1
+        elif kind == "catch_all":
+            yield None, "/admin/no-such-page/", None
+        else:
+            yield None, base, None
+        return
+    _, label, view = rule
+    if view in ("changelist", "add"):
+        yield None, base, None
+        return
+    placeholder = "<id>" if view == "password" else "<path:object_id>"
+    for key, obj in [*w["admin_objects"][label].items(), ("missing", None)]:
+        pk = obj.pk if obj else 987654
+        yield key, base.replace(placeholder, str(pk)), pk
+
+
+def admin_expected(rule, obj, persona, method):
+    """The set of answer kinds (see admin_kind) a cell may get."""
+    if persona not in STAFF:
+        return {"index"} if rule == ("site", "logout") else {"login"}
+    if rule[0] == "site":
+        kind = rule[1]
+        if kind == "logout":
+            return {405} if method == "get" else {"ok"}
+        if kind == "app":  # an app where a client admin may do nothing is "not found" to them
+            usable = any(model.client for label, model in ADMIN_MODELS.items() if label.startswith(f"{obj}/"))
+            return {"ok"} if persona == "root" or usable else {404}
+        if kind == "autocomplete":
+            return {405} if method == "post" else {403} if obj is None else {"ok"}
+        if kind in ("view_on_site", "catch_all"):
+            return {404}  # no model has a page of its own to send anyone to
+        return {"ok", 405} if kind == "page" else {"ok"}
+    _, label, view = rule
+    model = ADMIN_MODELS[label]
+    caps = model.platform if persona == "root" else model.client
+    reached = obj not in (None, "missing") and reaches(label, obj, persona)
+    sees = bool(caps & {"view", "change"})
+    if view == "changelist":
+        return {"ok"} if sees else {403}
+    if view == "add":
+        return {"ok"} if "add" in caps else {403}
+    if view == "legacy":
+        return {"ok"}  # a redirect to the change page, whatever the id
+    if view == "history":
+        if not sees:
+            return {403}
+        return {"ok"} if reached else {"notfound"}
+    if view == "change":
+        if not sees:
+            return {403}
+        if not reached:
+            return {"notfound"}
+        return {"ok"} if method == "get" or "change" in caps else {403}
+    if view == "delete":
+        if "delete" not in caps:
+            return {403}
+        return {"ok"} if reached else {"notfound"}
+    if view == "password":
+        if "change" not in caps:
+            return {403}
+        return {"ok"} if reached else {404}
+    raise AssertionError(view)
+
+
+def reaches(label, obj, persona):
+    return persona == "root" or ADMIN_CLIENT.get(persona) in ADMIN_MODELS[label].objects[obj]
+
+
+def queued_messages(response):
+    """Messages added while answering this request (not ones left over from earlier cells)."""
+    return [str(m) for m in response.wsgi_request._messages._queued_messages]
+
+
+def admin_kind(response):
+    """The kind of answer: "login", "index", "notfound" (the admin's "does not exist"
+    redirect to its index), "ok" (a page, or any other redirect) or the status code."""
+    status = response.status_code
+    if status == 200:
+        return "ok"
+    if status != 302:
+        return status
+    location = response["Location"]
+    if location.startswith(ADMIN_LOGIN):
+        return "login"
+    if location == ADMIN_INDEX:
+        return "notfound" if queued_messages(response) else "index"
+    return "ok"
+
+
+CSRF_TOKEN = re.compile(rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+')
+
+
+def admin_signature(response, pk):
+    """The whole answer with the object's id and the CSRF token taken out."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    ident = str(pk).encode()
+    body = CSRF_TOKEN.sub(rb"\1", body).replace(b"/" + ident + b"/", b"/ID/")
+    location = response.get("Location", "").replace(f"/{pk}/", "/ID/")
+    messages = [m.replace(f"\u201c{pk}\u201d", "\u201cID\u201d") for m in queued_messages(response)]
+    return response.status_code, location, tuple(messages), body
+
+
+def check_admin_pattern(client, w, name, route, mismatches):
+    rule = admin_rule(name, route)
+    for persona in PERSONAS:
+        login(client, w, persona)
+        answers = {}
+        for obj, path, pk in admin_paths(rule, route, w):
+            for method in ("get", "post"):
+                want = admin_expected(rule, obj, persona, method)
+                response = run_cell(client, method, path)
+                got = admin_kind(response)
+                if got not in want:
+                    mismatches.append((name, persona, obj, method, got, sorted(map(str, want))))
+                if pk is not None:
+                    answers.setdefault(method, []).append((obj, admin_signature(response, pk)))
+        for method, seen in answers.items():
+            if rule[0] == "site":  # view_on_site: one answer for every object, found or not
+                if persona in STAFF and len({sig for _, sig in seen}) > 1:
+                    mismatches.append((name, persona, "invisible≠missing", method, None, None))
+                continue
+            missing = next(sig for obj, sig in seen if obj == "missing")
+            for obj, sig in seen:
+                if obj != "missing" and not reaches(rule[1], obj, persona) and sig != missing:
+                    mismatches.append((name, persona, f"{obj}: invisible≠missing", method, None, None))
+
+
+def run_cell(client, method, path):
+    # Each cell runs in a savepoint that is rolled back: a POST that reallocates or
+    # archives must not change the next cell's world.
+    with transaction.atomic():
+        response = getattr(client, method)(path)
+        transaction.set_rollback(True)
+    CHECKED["cells"] += 1
+    return response
+
+
 def test_the_authorization_matrix(matrix_world, client, capsys):
     w = matrix_world
     mismatches = []
     for name, route in named_patterns():
         if name in PUBLIC:
+            continue
+        if route.startswith("admin/"):
+            check_admin_pattern(client, w, name, route, mismatches)
             continue
         scope, action = SPEC[name]
         for persona in PERSONAS:
@@ -291,12 +595,7 @@ def test_the_authorization_matrix(matrix_world, client, capsys):
                     cell_want = (
                         {405} if method == "get" and name in POST_ONLY and persona != "anonymous" else want
                     )
-                    # Each cell runs in a savepoint that is rolled back: a POST that
-                    # reallocates or archives must not change the next cell's world.
-                    with transaction.atomic():
-                        response = getattr(client, method)(path)
-                        transaction.set_rollback(True)
-                    CHECKED["cells"] += 1
+                    response = run_cell(client, method, path)
                     got = response.status_code
                     if got not in cell_want:
                         mismatches.append((name, persona, obj, method, got, sorted(cell_want)))
