@@ -48,6 +48,8 @@ SORT_LABELS = [
     ("updated", _("Last change")),
 ]
 OPTION_FILTERS = ("client", "unit", "executante", "category", "tag")
+# The filters in the first row of a list's filter form; the rest sit behind "More filters".
+PRIMARY_FILTERS = ("q", "sort", "status", "unit", "unallocated")
 
 
 def _day_start(day):
@@ -68,14 +70,19 @@ class Option:
 class ListOptions:
     """The dropdown choices of one list, loaded on first use in a single query.
 
+    ``kinds`` limits the query to the dropdowns the response will draw or validate
+    (the list page draws only the unit filter until "More filters" is opened).
     ``with_load`` adds each person's open tickets and next deadline under the
-    Gestor's contracts (the queue's bulk allocation) to the same query.
+    Gestor's contracts (the queue's bulk allocation) to the same query: the one
+    part of it that grows with the number of tickets, so only the responses that
+    show it ask for it.
     """
 
-    def __init__(self, *, scope, client_ids, contract_ids, with_load=False):
+    def __init__(self, *, scope, client_ids, contract_ids, kinds=OPTION_FILTERS, with_load=False):
         self.scope = scope
         self.client_ids = sorted(client_ids)
         self.contract_ids = sorted(contract_ids)
+        self.kinds = frozenset(kinds) | ({"executante"} if with_load else frozenset())
         self.with_load = with_load
 
     def _query(self):
@@ -88,17 +95,24 @@ class ListOptions:
             active=True,
         )
         # Every branch: (kind, id, text, text, count, date).
-        parts = [
-            ClientCompany.objects.filter(pk__in=clients).values_list(
+        branches = {
+            "client": lambda: ClientCompany.objects.filter(pk__in=clients).values_list(
                 text("client"), "id", "name", text(""), *none
             ),
-            Unit.objects.filter(client_id__in=clients).values_list(text("unit"), "id", "code", "name", *none),
-            Category.objects.filter(client_id__in=clients).values_list(
+            "unit": lambda: Unit.objects.filter(client_id__in=clients).values_list(
+                text("unit"), "id", "code", "name", *none
+            ),
+            "category": lambda: Category.objects.filter(client_id__in=clients).values_list(
                 text("category"), "id", "path", text(""), *none
             ),
-            Tag.objects.filter(client_id__in=clients).values_list(text("tag"), "id", "name", text(""), *none),
-            people.values_list(text("executante"), "user_id", "user__full_name", "user__email", *none),
-        ]
+            "tag": lambda: Tag.objects.filter(client_id__in=clients).values_list(
+                text("tag"), "id", "name", text(""), *none
+            ),
+            "executante": lambda: people.values_list(
+                text("executante"), "user_id", "user__full_name", "user__email", *none
+            ),
+        }
+        parts = [build() for kind, build in branches.items() if kind in self.kinds]
         if self.with_load:
             parts.append(
                 Ticket.objects.filter(contract_id__in=self.contract_ids, executante__isnull=False)
@@ -108,11 +122,13 @@ class ListOptions:
                 .values_list(text("load"), "executante_id", text(""), text(""), "open_count", "next_deadline")
             )
         first, *rest = (part.order_by() for part in parts)
-        return first.union(*rest, all=True)
+        # order_by() on the union too: it would otherwise take the first branch's
+        # Meta.ordering, which names columns the union does not select.
+        return first.union(*rest, all=True).order_by() if rest else first
 
     @cached_property
     def _rows(self):
-        return list(self._query())
+        return list(self._query()) if self.kinds else []
 
     @cached_property
     def by_kind(self) -> dict[str, list[Option]]:
@@ -244,15 +260,34 @@ class TicketFilter(df.FilterSet):
         model = Ticket
         fields = []
 
-    def __init__(self, data=None, *args, scope, client_ids, contract_ids, with_load=False, **kwargs):
+    def __init__(
+        self, data=None, *args, scope, client_ids, contract_ids, with_load=False, panel=False, **kwargs
+    ):
+        """``panel``: the response draws the "More filters" panel (its htmx fragment).
+
+        The full page draws that panel only when one of its filters is set; otherwise
+        the page leaves it empty and the browser asks for it when it is opened, so
+        the page loads only the unit choices (and those of any filter in use).
+        """
         super().__init__(data, *args, **kwargs)
         self.scope = scope
         self.client_count = len(client_ids)
-        self.options = ListOptions(
-            scope=scope, client_ids=client_ids, contract_ids=contract_ids, with_load=with_load
-        )
         for name in self.hidden_filters():
             del self.filters[name]
+        self.panel_open = any(self.data.get(name) for name in self.filters if name not in PRIMARY_FILTERS)
+        # Lists whose panel has no dropdown (Meus tickets) draw it at once.
+        self.panel_inline = self.panel_open or not any(
+            name in self.filters and name not in PRIMARY_FILTERS for name in OPTION_FILTERS
+        )
+        in_use = {name for name in OPTION_FILTERS if name in self.filters and self.data.get(name)}
+        shown = OPTION_FILTERS if panel or self.panel_open else PRIMARY_FILTERS
+        self.options = ListOptions(
+            scope=scope,
+            client_ids=client_ids,
+            contract_ids=contract_ids,
+            kinds={name for name in shown if name in self.filters} | in_use,
+            with_load=with_load,
+        )
         for name in OPTION_FILTERS:
             if name in self.filters:
                 self.filters[name].bind_options(self.options, name)

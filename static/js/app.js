@@ -39,6 +39,8 @@
     if (count) { count.textContent = plural(count, chosen); }
     var submit = form.querySelector("[data-bulk-submit]");
     if (submit) { submit.disabled = chosen === 0; }
+    // The technicians and their load load once, when the first ticket is ticked (htmx).
+    if (chosen > 0) { document.body.dispatchEvent(new CustomEvent("bulk-selected")); }
     var all = document.querySelector("[data-check-all]");
     if (all) {
       all.checked = boxes.length > 0 && chosen === boxes.length;

@@ -119,10 +119,13 @@ def test_it_allocates_in_bulk_and_from_the_ticket_page(
 
     submit = page.locator("[data-bulk-submit]")
     expect(submit).to_be_disabled()  # nothing selected yet
+    choices = page.locator("#bulk-executante option")
+    expect(choices).to_have_count(1)  # the technicians' load comes when a ticket is ticked
     row(page, queue["sala"]).locator("input[name=tickets]").check()
     row(page, queue["goteira"]).locator("input[name=tickets]").check()
     expect(submit).to_be_enabled()
     expect(page.locator("[data-bulk-count]")).to_contain_text("2")
+    expect(choices.filter(has_text="Talita Técnica")).to_contain_text("aberto")
     page.locator("#bulk-executante").select_option(str(demo["tecnico2"].pk))
     screenshot(page, "gestor-05-bulk-selected")
     submit.click()
@@ -177,4 +180,42 @@ def test_the_queue_works_without_htmx(demo, queue, live_server, desktop_page, lo
     expect(page.locator("#messages")).to_contain_text("Responsável Executante: Tiago Técnico.")
     queue["goteira"].refresh_from_db()
     assert queue["goteira"].executante == demo["tecnico1"]
+
+    # Bulk allocation: with no script to load the technicians, the button opens a page to choose.
+    page.goto(f"{live_server.url}/fila/?unallocated=on&status=aberto")
+    row(page, queue["sala"]).locator("input[name=tickets]").check()
+    row(page, queue["doca"]).locator("input[name=tickets]").check()
+    page.get_by_role("button", name="Alocar selecionados").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Alocar 2 tickets")).to_be_visible()
+    screenshot(page, "gestor-09-bulk-choose-no-htmx")
+    page.locator("select[name=executante]").select_option(str(demo["tecnico2"].pk))
+    page.get_by_role("button", name="Alocar selecionados").click()
+    page.wait_for_load_state()
+    expect(page.locator("#messages")).to_contain_text("2 ticket(s) alocado(s) para Talita Técnica.")
+    assert "unallocated=on" in page.url
+    for key in ("sala", "doca"):
+        queue[key].refresh_from_db()
+        assert queue[key].executante == demo["tecnico2"]
+    assert problems == []
+
+
+def test_more_filters_load_when_opened(demo, queue, live_server, desktop_page, login_as, screenshot):
+    page = desktop_page
+    problems = watch(page)
+    login_as(page, "gestor@prestadora.demo")
+    page.goto(f"{live_server.url}/fila/")
+    expect(page.locator("select[name=executante]")).to_have_count(1)  # the bulk bar's only
+    page.get_by_role("button", name="Mais filtros").click()
+    executante = page.locator("#more-filters select[name=executante]")
+    expect(executante).to_be_visible()
+    screenshot(page, "gestor-10-more-filters")
+    executante.select_option(label="Tiago Técnico")
+    expect(page.locator("#ticket-list")).not_to_contain_text("Talita Técnica")
+    assert f"executante={demo['tecnico1'].pk}" in page.url
+    # Reloaded with the filter in use, the panel comes open with the page, the choice kept.
+    page.reload()
+    expect(page.locator("#more-filters")).to_be_visible()
+    expect(page.locator("#more-filters select[name=executante]")).to_have_value(str(demo["tecnico1"].pk))
+    expect(page.get_by_role("button", name="Mais filtros")).to_contain_text("1")
     assert problems == []

@@ -105,6 +105,62 @@ def test_a_full_page_of_25_costs_what_a_page_of_5_does(demo, client, persona, pa
     assert many["status and search"] == few["status and search"] <= MAX_QUERIES
 
 
+PANEL = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "more-filters-body"}
+BULK_CHOICES = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "bulk-executante"}
+
+
+def _form(client, url, params=None):
+    """The filter form with every dropdown: the "More filters" panel's fragment."""
+    response = client.get(url, params or {}, **PANEL)
+    assert response.status_code == 200
+    return response.context["filter"].form
+
+
+@pytest.mark.parametrize(("persona", "page"), PAGES)
+def test_the_fragments_cost_a_constant_few_queries(demo, client, persona, page):
+    """The "More filters" panel and the queue's bulk-allocation choices load apart from
+    the page: session, user, reach and one query of choices each."""
+    _make(demo, 3)
+    client.force_login(demo[persona])
+    url = reverse(page)
+    fragments = [PANEL, BULK_CHOICES] if page == "tickets:queue" else [PANEL]
+    few = [_queries(client, url, {}, **headers) for headers in fragments]
+    _make(demo, 30)
+    many = [_queries(client, url, {}, **headers) for headers in fragments]
+    assert few == many
+    assert max(many) <= 4
+
+
+def test_the_page_loads_only_the_choices_it_draws(demo, client):
+    """The queue draws the unit filter; the other dropdowns and each technician's load
+    come with the fragments (the load is the one part whose cost grows with the data)."""
+    _make(demo, 3)
+    client.force_login(demo["gestor"])
+    url = reverse("tickets:queue")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url)
+    options = [q["sql"] for q in captured.captured_queries if "'unit' AS \"value1\"" in q["sql"]]
+    assert len(options) == 1
+    assert "tickets_category" not in options[0] and "providers_providermember" not in options[0]
+    html = page.content.decode()
+    assert 'id="more-filters-body"' in html and 'name="category"' not in html
+    panel = client.get(url, **PANEL).content.decode()
+    assert "Iluminação" in panel and 'name="category"' in panel
+    bulk = client.get(url, **BULK_CHOICES).content.decode()
+    assert str(demo["tecnico1"]) in bulk and "3 abertos" in bulk
+
+
+def test_a_filter_in_use_draws_its_panel_with_the_page(demo, client):
+    _make(demo, 3)
+    client.force_login(demo["gestor"])
+    category = Category.objects.get(name="Iluminação")
+    page = client.get(reverse("tickets:queue"), {"category": category.pk})
+    html = page.content.decode()
+    assert f'<option value="{category.pk}" selected>Iluminação</option>' in html
+    assert 'class="collapse show" id="more-filters"' in html
+    assert len(page.context["tickets"]) == 3
+
+
 @pytest.mark.parametrize("filter_name", ["unit", "category", "tag", "executante"])
 def test_filter_choices_cost_one_query_together_and_only_narrow(demo, client, filter_name):
     """The dropdowns come from one query; a value outside the person's own choices is
@@ -112,8 +168,7 @@ def test_filter_choices_cost_one_query_together_and_only_narrow(demo, client, fi
     _make(demo, 3)
     client.force_login(demo["gestor"])
     url = reverse("tickets:queue")
-    page = client.get(url)
-    choices = page.context["filter"].form.fields[filter_name].choices
+    choices = _form(client, url).fields[filter_name].choices
     values = [value for value, _label in choices if value]
     assert values, filter_name
     assert _queries(client, url, {filter_name: values[0]}) <= MAX_QUERIES
@@ -127,8 +182,11 @@ def test_filter_choices_cost_one_query_together_and_only_narrow(demo, client, fi
 def test_queue_filter_choices_follow_the_gestors_contracts_only(demo, client):
     _make(demo, 2)
     client.force_login(demo["tecnico1"])  # Gestor for Banco Modelo only
-    form = client.get(reverse("tickets:queue")).context["filter"].form
+    form = _form(client, reverse("tickets:queue"))
     units = {label for _v, label in form.fields["unit"].choices if _v}
     assert units == {str(u) for u in demo["banco"].units.all()}
     people = {label for _v, label in form.fields["executante"].choices if _v}
     assert "Gustavo Gestor" not in people  # Gestor of the Supermercados contract, not Banco's
+    bulk = client.get(reverse("tickets:queue"), **BULK_CHOICES).content.decode()
+    assert str(demo["tecnico2"]) not in bulk  # Executante under Supermercados only
+    assert bulk.count("<option") == len(people) + 1

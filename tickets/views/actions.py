@@ -167,6 +167,15 @@ def bulk_allocate(request):
     back = request.POST.get("next") or ""
     target = back if back.startswith("/") and not back.startswith("//") else None
     if not form.is_valid():
+        if form.has_error("executante", "required") and "tickets" not in form.errors:
+            # Tickets ticked but nobody chosen: the queue's choices load with JavaScript;
+            # without it (or before they arrive) the person chooses on a page of its own.
+            context = {
+                "tickets": form.cleaned_data["tickets"],
+                "choices": allocation_choices(reach.gestor_contract_ids),
+                "next": target or "",
+            }
+            return render(request, "tickets/bulk_allocate.html", context)
         messages.error(request, _("Select at least one ticket and a technician."))
         return redirect(target or "tickets:queue")
     done, failed = 0, []

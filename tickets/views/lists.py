@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from .. import access
-from ..filters import TicketFilter
+from ..filters import ListOptions, TicketFilter
 from ..models import Tag
 from ..paging import paginate
 
@@ -38,24 +39,46 @@ TAGS = Prefetch("tags", queryset=Tag.objects.only("id", "name"))
 
 # What each list's rows show, and nothing more: every extra join multiplies the
 # planner's work (seven joins cost PostgreSQL ~5 ms of planning per page at a
-# million tickets; bench/README.md). test_list_queries.py catches a row template
-# that starts reading a relation not fetched here.
-ROW_RELATIONS = {
-    "client": (("unit", "area", "category", "contract__provider", "executante"), (TAGS,)),
-    "queue": (("client", "unit", "area", "category", "executante"), (TAGS,)),
-    "mine": (("client", "unit", "area"), ()),
+# million tickets; bench/README.md), and every column fetched is one more to build
+# each of the page's ~150 model instances from (the description alone can be pages
+# long). test_list_queries.py catches a row template that starts reading a relation
+# or a column not fetched here: each would cost a query per row.
+TICKET_COLUMNS = ("number", "title", "status", "priority", "paused", "blocked", "blocked_reason", "deadline")
+PLACE = ("unit__name", "area__name", "area__path")
+CATEGORY = ("category__name", "category__path")
+EXECUTANTE = ("executante__full_name", "executante__email")
+ROW_FIELDS = {
+    "client": (*TICKET_COLUMNS, *PLACE, *CATEGORY, *EXECUTANTE, "contract__provider__name"),
+    "queue": (*TICKET_COLUMNS, "client__name", *PLACE, *CATEGORY, *EXECUTANTE),
+    "mine": (*TICKET_COLUMNS, "version", "client__name", *PLACE, "unit__address", "unit__city", "unit__state"),
 }
+ROW_PREFETCH = {"client": (TAGS,), "queue": (TAGS,), "mine": ()}
 
 
 def _rows_for(scope):
-    related, prefetch = ROW_RELATIONS[scope]
-    return lambda queryset: queryset.select_related(*related).prefetch_related(*prefetch)
+    fields = ROW_FIELDS[scope]
+    related = sorted({name.rsplit("__", 1)[0] for name in fields if "__" in name})
+    return lambda queryset: (
+        queryset.select_related(*related).only(*fields).prefetch_related(*ROW_PREFETCH[scope])
+    )
+
+
+# Fragments the list pages ask for with htmx (the element id they replace). Each one
+# goes through the same view, so through the same reach checks as the page itself.
+LIST_RESULTS = "ticket-list"
+FILTER_PANEL = "more-filters-body"
+BULK_CHOICES = "bulk-executante"
 
 
 def ticket_list(request, scope):
     """One list page in a constant number of queries: session, user, reach, the page
-    (with its capped count), its tags (not on the phone cards), and, when the whole
-    page is drawn, the filter choices (with the technicians' load on the queue)."""
+    (with its capped count), its tags (not on the phone cards), and the unit choices.
+
+    What the page does not need to draw at once comes as fragments of this same view:
+    the rows alone (filtering in place), the "More filters" panel (its choices load
+    when it is opened) and the queue's bulk-allocation choices with each
+    technician's load (when the first ticket is ticked).
+    """
     template, base = SCOPES[scope]
     reach = access.reach_for(request.user)
     if scope == "queue" and not reach.is_gestor:
@@ -65,15 +88,20 @@ def ticket_list(request, scope):
     data = request.GET
     if scope == "mine" and not data:
         data = MINE_DEFAULT
-    partial = bool(request.htmx and request.htmx.target == "ticket-list")
-    filterset = TicketFilter(
-        data,
-        queryset=base(request.user),
-        scope=scope,
-        client_ids=reach.gestor_client_ids if scope == "queue" else reach.client_ids,
-        contract_ids=reach.gestor_contract_ids,
-        with_load=scope == "queue" and not partial,
-    )
+    fragment = request.htmx.target if request.htmx else None
+    if fragment == BULK_CHOICES and scope == "queue":
+        options = ListOptions(
+            scope=scope,
+            client_ids=reach.gestor_client_ids,
+            contract_ids=reach.gestor_contract_ids,
+            kinds=(),
+            with_load=True,
+        )
+        context = {"choices": options.allocation_choices(), "blank": _("Allocate selected to…")}
+        return render(request, "tickets/_executante_options.html", context)
+    filterset = _filter(request, scope, reach, data, panel=fragment == FILTER_PANEL)
+    if fragment == FILTER_PANEL:
+        return render(request, "tickets/_filters_more.html", {"filter": filterset})
     page = paginate(filterset.qs, request.GET.get("page"), rows=_rows_for(scope))
     query = data.copy()
     query.pop("page", None)
@@ -84,13 +112,23 @@ def ticket_list(request, scope):
         "tickets": page.object_list,
         "querystring": query.urlencode(),
     }
-    if partial:
+    if fragment == LIST_RESULTS:
         return render(request, "tickets/_list_results.html", context)
-    if scope == "queue":
-        context["allocation_choices"] = filterset.options.allocation_choices()
     return render(request, template, context)
 
 
+def _filter(request, scope, reach, data, *, panel):
+    return TicketFilter(
+        data,
+        queryset=SCOPES[scope][1](request.user),
+        scope=scope,
+        client_ids=reach.gestor_client_ids if scope == "queue" else reach.client_ids,
+        contract_ids=reach.gestor_contract_ids,
+        panel=panel,
+    )
+
+
+@vary_on_headers("HX-Request", "HX-Target")
 @login_required
 def client_list(request):
     return ticket_list(request, "client")
