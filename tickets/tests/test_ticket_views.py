@@ -145,6 +145,24 @@ def test_bulk_allocation_skips_tickets_the_gestor_cannot_see(world, as_user):
     }
 
 
+def test_bulk_allocation_without_a_technician_asks_for_one_on_a_page(world, as_user):
+    """The queue's technician choices load with JavaScript; without them the tickets
+    come to a page that asks who executes them, and lists only the Gestor's own."""
+    client = as_user(world["gestor"])
+    back = "/fila/?status=aberto"
+    response = client.post(reverse("tickets:bulk_allocate"), {"tickets": [world["t3"].pk], "next": back})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'name="tickets" value="{world["t3"].pk}"' in html and f'value="{back}"' in html
+    assert f'<option value="{world["tecnico1"].pk}">' in html
+    assert f'<option value="{world["other_tecnico"].pk}">' not in html  # another provider's
+    # An outsider's ticket among them: no page of choices, nothing to learn about it.
+    response = client.post(reverse("tickets:bulk_allocate"), {"tickets": [world["t3"].pk, world["t4"].pk]})
+    assert response.status_code == 302
+    executante = as_user(world["tecnico2"])  # no queue at all
+    assert executante.post(reverse("tickets:bulk_allocate"), {"tickets": [world["t3"].pk]}).status_code == 404
+
+
 def test_the_technician_starts_and_finishes_with_a_photo(world, as_user):
     client = as_user(world["tecnico2"])
     t2 = world["t2"]

@@ -47,10 +47,11 @@ TICKET_COLUMNS = ("number", "title", "status", "priority", "paused", "blocked", 
 PLACE = ("unit__name", "area__name", "area__path")
 CATEGORY = ("category__name", "category__path")
 EXECUTANTE = ("executante__full_name", "executante__email")
+ADDRESS = ("unit__address", "unit__city", "unit__state")
 ROW_FIELDS = {
     "client": (*TICKET_COLUMNS, *PLACE, *CATEGORY, *EXECUTANTE, "contract__provider__name"),
     "queue": (*TICKET_COLUMNS, "client__name", *PLACE, *CATEGORY, *EXECUTANTE),
-    "mine": (*TICKET_COLUMNS, "version", "client__name", *PLACE, "unit__address", "unit__city", "unit__state"),
+    "mine": (*TICKET_COLUMNS, "version", "client__name", *PLACE, *ADDRESS),
 }
 ROW_PREFETCH = {"client": (TAGS,), "queue": (TAGS,), "mine": ()}
 
