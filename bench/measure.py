@@ -21,6 +21,7 @@ from tickets import access
 from tickets.models import Ticket
 from tickets.paging import PAGE_SIZE
 
+from .breakdown import breakdown
 from .personas import SEARCH, Persona, load_personas, world_summary
 
 
@@ -68,12 +69,12 @@ def timed(call):
     return response, (elapsed, timer.seconds, timer.count)
 
 
-def time_gets(client, urls, iterations, warmup):
+def time_gets(client, urls, iterations, warmup, **headers):
     for i in range(warmup):
-        client.get(urls[i % len(urls)])
+        client.get(urls[i % len(urls)], **headers)
     samples = []
     for i in range(iterations):
-        response, sample = timed(lambda i=i: client.get(urls[i % len(urls)]))
+        response, sample = timed(lambda i=i: client.get(urls[i % len(urls)], **headers))
         if response.status_code != 200:
             raise RuntimeError(f"{urls[i % len(urls)]} answered {response.status_code}")
         samples.append(sample)
@@ -204,6 +205,18 @@ def run(label: str, out: Path, iterations: int = 100, warmup: int = 10, only=Non
             row[scenario] = time_gets(client, [url], iterations, warmup)
             row[scenario]["url"] = url
             row[scenario].update(compare(client, persona, scenario, url))
+        if persona.scope == "queue":
+            # What the queue no longer draws with the page: the technicians and their load,
+            # asked for (htmx) when the first ticket is ticked.
+            row["bulk_choices"] = time_gets(
+                client,
+                [persona.list_url],
+                iterations,
+                warmup,
+                HTTP_HX_REQUEST="true",
+                HTTP_HX_TARGET="bulk-executante",
+            )
+        row["list"]["breakdown"] = breakdown(client, persona.scenarios["list"], max(10, iterations // 3))
         # Read now: an earlier persona's allocation may have moved a ticket away from him.
         ids = persona.base().order_by("-created_at", "-id").values_list("id", flat=True)[:20]
         persona.detail_ids = list(ids)

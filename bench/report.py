@@ -45,6 +45,26 @@ def _ratio(a, b):
     return None if not a or not b else a / b
 
 
+def _breakdown(run) -> list[str]:
+    """Where a list request's time goes (bench/breakdown.py), when it was measured."""
+    rows = [(key, row["list"].get("breakdown")) for key, row in run["personas"].items()]
+    if not any(parts for _key, parts in rows):
+        return []
+    lines = [
+        "Where a list request's time goes (medians, ms; bench/breakdown.py): SQL = every statement,"
+        " round trip included; templates and building the rows exclude the SQL run inside them;"
+        " the rest is request handling, middleware, session and user, reach and filter form.",
+        "",
+        "| persona | total | SQL | templates | building the rows (ORM) | the rest |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for key, parts in rows:
+        if parts:
+            cells = " | ".join(_f(parts[name]) for name in ("total", "sql", "render", "rows", "rest"))
+            lines.append(f"| {key} | {cells} |")
+    return [*lines, ""]
+
+
 def write(labels, results_dir: Path, out: Path, command: str):
     runs = {}
     for label in labels:
@@ -79,12 +99,13 @@ def write(labels, results_dir: Path, out: Path, command: str):
             "",
             "| persona | filtered (status + search) p50 / p95 ms, queries"
             " | deep page (n) p50 / p95 ms, queries"
-            " | detail p50 / p95 ms, queries | allocation p50 / p95 ms, queries (by) |",
-            "|---|---:|---:|---:|---:|",
+            " | detail p50 / p95 ms, queries | allocation p50 / p95 ms, queries (by)"
+            " | queue's bulk-allocation choices (htmx) p50 / p95 ms, queries |",
+            "|---|---:|---:|---:|---:|---:|",
         ]
         for key, row in run["personas"].items():
             cells = []
-            for name in ("filtered", "deep", "detail", "allocation"):
+            for name in ("filtered", "deep", "detail", "allocation", "bulk_choices"):
                 r = row.get(name)
                 if not r:
                     cells.append("—")
@@ -97,6 +118,7 @@ def write(labels, results_dir: Path, out: Path, command: str):
                 cells.append(cell)
             lines.append(f"| {key} | " + " | ".join(cells) + " |")
         lines.append("")
+        lines += _breakdown(run)
     if first and len(runs) > 1:
         last_label = list(runs)[-1]
         last = runs[last_label]
