@@ -54,6 +54,19 @@ def deadline_cell(ticket):
     return format_html('{}<div class="small {}">{}</div>', day, css, hint)
 
 
+@register.simple_tag
+def deadline_fact(ticket):
+    """A card's deadline: the date in bold and what it means, or "not set"."""
+    if not ticket.deadline:
+        return format_html('<span class="text-secondary">{}</span>', _("not set"))
+    day = format_html("<strong>{}</strong>", date_format(ticket.deadline, "SHORT_DATE_FORMAT"))
+    hint = deadline_hint(ticket)
+    if not hint:
+        return day
+    css = "text-danger fw-semibold" if ticket.is_overdue else "text-secondary"
+    return format_html('{} <span class="{}">· {}</span>', day, css, hint)
+
+
 @register.filter
 def days_left(deadline):
     if not deadline:
