@@ -1,6 +1,6 @@
 """Who the benchmark logs in as, and what each one does.
 
-Every persona comes from ``manage.py seed_bulk`` (tickets/management/bulk.py).
+Every persona comes from ``manage.py seed_bulk`` (tickets/management/bulk/).
 """
 
 from dataclasses import dataclass, field
