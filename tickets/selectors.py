@@ -11,13 +11,16 @@ def technician_load(contract_ids) -> dict[int, dict]:
     """Open-ticket count and next deadline per person, over the given contracts.
 
     One aggregate query; used next to the allocation choices so the Gestor sees
-    who is free before allocating.
+    who is free before allocating. COUNT(*), not COUNT(id): the partial index of
+    open tickets (contract, deadline, executante) then answers it alone, an
+    index-only scan (1.7 ms for a contract of 100k tickets, where reading the id
+    from each row took 20 ms; bench/README.md).
     """
     rows = (
         Ticket.objects.filter(contract_id__in=sorted(contract_ids), executante__isnull=False)
         .open()
         .values("executante_id")
-        .annotate(open_count=Count("id"), next_deadline=Min("deadline"))
+        .annotate(open_count=Count("*"), next_deadline=Min("deadline"))
     )
     return {r["executante_id"]: r for r in rows}
 
