@@ -260,9 +260,7 @@ class TicketFilter(df.FilterSet):
         model = Ticket
         fields = []
 
-    def __init__(
-        self, data=None, *args, scope, client_ids, contract_ids, with_load=False, panel=False, **kwargs
-    ):
+    def __init__(self, data=None, *args, scope, client_ids, contract_ids, panel=False, **kwargs):
         """``panel``: the response draws the "More filters" panel (its htmx fragment).
 
         The full page draws that panel only when one of its filters is set; otherwise
@@ -286,7 +284,6 @@ class TicketFilter(df.FilterSet):
             client_ids=client_ids,
             contract_ids=contract_ids,
             kinds={name for name in shown if name in self.filters} | in_use,
-            with_load=with_load,
         )
         for name in OPTION_FILTERS:
             if name in self.filters:

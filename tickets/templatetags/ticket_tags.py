@@ -15,6 +15,7 @@ register = template.Library()
 # partial templates: a list page draws them 25 times, and Django's template engine
 # spent about 0.15 ms per row on the three partials (bench/README.md).
 PRIORITY_CSS = {4: "text-bg-danger", 3: "text-bg-warning", 2: "text-bg-secondary"}
+CHIP_ICON = '<span class="chip chip-{}"{}><i class="bi bi-{}" aria-hidden="true"></i>{}</span>'
 
 
 @register.simple_tag
@@ -37,34 +38,30 @@ def status_chips(ticket):
     return mark_safe(" ".join(chips))  # noqa: S308 - each piece built by format_html
 
 
-CHIP_ICON = '<span class="chip chip-{}"{}><i class="bi bi-{}" aria-hidden="true"></i>{}</span>'
+def _deadline(ticket, day_html, with_hint_html):
+    """The deadline in ``day_html``, followed by its hint ('in 3 days', red when late)."""
+    day = format_html(day_html, date_format(ticket.deadline, "SHORT_DATE_FORMAT"))
+    hint = deadline_hint(ticket)
+    if not hint:
+        return day
+    css = "text-danger fw-semibold" if ticket.is_overdue else "text-secondary"
+    return format_html(with_hint_html, day, css, hint)
 
 
 @register.simple_tag
 def deadline_cell(ticket):
-    """A list's deadline column: the date, and what it means for work still to do."""
+    """A list's deadline column."""
     if not ticket.deadline:
         return format_html('<span class="text-secondary">{}</span>', "—")
-    day = date_format(ticket.deadline, "SHORT_DATE_FORMAT")
-    day = format_html('<span class="text-nowrap">{}</span>', day)
-    hint = deadline_hint(ticket)
-    if not hint:
-        return day
-    css = "text-danger fw-semibold" if ticket.is_overdue else "text-secondary"
-    return format_html('{}<div class="small {}">{}</div>', day, css, hint)
+    return _deadline(ticket, '<span class="text-nowrap">{}</span>', '{}<div class="small {}">{}</div>')
 
 
 @register.simple_tag
 def deadline_fact(ticket):
-    """A card's deadline: the date in bold and what it means, or "not set"."""
+    """A card's deadline line, or "not set"."""
     if not ticket.deadline:
         return format_html('<span class="text-secondary">{}</span>', _("not set"))
-    day = format_html("<strong>{}</strong>", date_format(ticket.deadline, "SHORT_DATE_FORMAT"))
-    hint = deadline_hint(ticket)
-    if not hint:
-        return day
-    css = "text-danger fw-semibold" if ticket.is_overdue else "text-secondary"
-    return format_html('{} <span class="{}">· {}</span>', day, css, hint)
+    return _deadline(ticket, "<strong>{}</strong>", '{} <span class="{}">· {}</span>')
 
 
 @register.filter
@@ -115,8 +112,8 @@ def secondary_filters_active(filterset):
 @register.filter
 def blank_label(field, label):
     """Name the empty choice of a filter select ("All units") instead of "---------"."""
-    form_field = field.field
     # The widget draws its own copy of the choices, whose empty entry may come from the
     # class-level field ("---------"): give it the list to draw, empty entry first.
-    field.field.widget.choices = [("", label), *[c for c in form_field.choices if c[0] not in ("", None)]]
+    choices = [c for c in field.field.choices if c[0] not in ("", None)]
+    field.field.widget.choices = [("", label), *choices]
     return field
