@@ -80,6 +80,10 @@ class Ticket(models.Model):
         URGENTE = 4, _("Urgent")
 
     CLOSED_STATUSES = (Status.VISTORIADO, Status.ARQUIVADO)
+    # Django's generated get_FOO_display() rebuilds a dict of every choice on each call,
+    # translating every label to hash it; a list page asks for 50 of them.
+    STATUS_LABELS = dict(Status.choices)
+    PRIORITY_LABELS = dict(Priority.choices)
 
     client = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="tickets")
     number = models.PositiveIntegerField(_("number"), editable=False)
@@ -198,6 +202,12 @@ class Ticket(models.Model):
 
     def __str__(self):
         return f"#{self.number} {self.title}"
+
+    def get_status_display(self):
+        return str(self.STATUS_LABELS.get(self.status, self.status))
+
+    def get_priority_display(self):
+        return str(self.PRIORITY_LABELS.get(self.priority, self.priority))
 
     @property
     def is_open(self):

@@ -1,89 +1,44 @@
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from .. import badges, rows
 from ..filters import PRIMARY_FILTERS
 
 register = template.Library()
 
 
-# The badges every list row, card and ticket page shows. Drawn here rather than in
-# partial templates: a list page draws them 25 times, and Django's template engine
-# spent about 0.15 ms per row on the three partials (bench/README.md).
-PRIORITY_CSS = {4: "text-bg-danger", 3: "text-bg-warning", 2: "text-bg-secondary"}
-CHIP_ICON = '<span class="chip chip-{}"{}><i class="bi bi-{}" aria-hidden="true"></i>{}</span>'
+# Badges, rows and cards are drawn in Python (tickets/badges.py, tickets/rows.py): a
+# list page draws 25 of each. The list tags ask the clock once per page.
+register.simple_tag(badges.priority_badge, name="priority_badge")
+register.simple_tag(badges.status_chips, name="status_chips")
+register.simple_tag(badges.deadline_cell, name="deadline_cell")
+register.simple_tag(badges.deadline_fact, name="deadline_fact")
 
 
 @register.simple_tag
-def priority_badge(ticket):
-    css = PRIORITY_CSS.get(ticket.priority, "text-bg-light border")
-    return format_html('<span class="badge rounded-pill {}">{}</span>', css, ticket.get_priority_display())
+def ticket_rows(tickets, scope):
+    """The rows of the queue ("queue") or of the client's list ("client")."""
+    today = timezone.localdate()
+    draw = rows.queue_row if scope == "queue" else rows.client_row
+    return mark_safe("\n".join(draw(ticket, today=today) for ticket in tickets))  # noqa: S308 - format_html rows
 
 
 @register.simple_tag
-def status_chips(ticket):
-    """Status, and paused / blocked (with its reason) / overdue when they apply."""
-    chips = [format_html('<span class="chip chip-{}">{}</span>', ticket.status, ticket.get_status_display())]
-    if ticket.paused:
-        chips.append(format_html(CHIP_ICON, "pausado", "", "pause-fill", _("Paused")))
-    if ticket.blocked:
-        title = format_html(' title="{}"', ticket.blocked_reason)
-        chips.append(format_html(CHIP_ICON, "impedido", title, "slash-circle", _("Blocked")))
-    if ticket.is_overdue:
-        chips.append(format_html(CHIP_ICON, "atrasado", "", "alarm", _("Overdue")))
-    return mark_safe(" ".join(chips))  # noqa: S308 - each piece built by format_html
+def queue_row(ticket, updated=False):
+    return rows.queue_row(ticket, updated=updated)
 
 
-def _deadline(ticket, day_html, with_hint_html):
-    """The deadline in ``day_html``, followed by its hint ('in 3 days', red when late)."""
-    day = format_html(day_html, date_format(ticket.deadline, "SHORT_DATE_FORMAT"))
-    hint = deadline_hint(ticket)
-    if not hint:
-        return day
-    css = "text-danger fw-semibold" if ticket.is_overdue else "text-secondary"
-    return format_html(with_hint_html, day, css, hint)
+@register.simple_tag(takes_context=True)
+def mine_cards(context, tickets):
+    today = timezone.localdate()
+    token = context.get("csrf_token")
+    return mark_safe("\n".join(rows.mine_card(t, token, today=today) for t in tickets))  # noqa: S308
 
 
-@register.simple_tag
-def deadline_cell(ticket):
-    """A list's deadline column."""
-    if not ticket.deadline:
-        return format_html('<span class="text-secondary">{}</span>', "—")
-    return _deadline(ticket, '<span class="text-nowrap">{}</span>', '{}<div class="small {}">{}</div>')
-
-
-@register.simple_tag
-def deadline_fact(ticket):
-    """A card's deadline line, or "not set"."""
-    if not ticket.deadline:
-        return format_html('<span class="text-secondary">{}</span>', _("not set"))
-    return _deadline(ticket, "<strong>{}</strong>", '{} <span class="{}">· {}</span>')
-
-
-@register.filter
-def days_left(deadline):
-    if not deadline:
-        return None
-    return (deadline - timezone.localdate()).days
-
-
-@register.filter
-def deadline_hint(ticket):
-    """'due today', 'in 3 days', '2 days late': what a deadline means for work still to do."""
-    if not ticket.deadline or ticket.status not in ("aberto", "em_execucao"):
-        return ""
-    days = (ticket.deadline - timezone.localdate()).days
-    if days == 0:
-        return _("due today")
-    if days == 1:
-        return _("due tomorrow")
-    if days > 1:
-        return ngettext("in %(n)d day", "in %(n)d days", days) % {"n": days}
-    return ngettext("%(n)d day late", "%(n)d days late", -days) % {"n": -days}
+@register.simple_tag(takes_context=True)
+def mine_card(context, ticket, updated=False):
+    return rows.mine_card(ticket, context.get("csrf_token"), updated=updated)
 
 
 @register.filter

@@ -1,0 +1,88 @@
+"""The list rows and cards are drawn in Python (tickets/rows.py): every value they
+print must come out escaped, on the page and in the htmx answers that redraw one."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Area
+from tickets import services
+from tickets.models import Category, Ticket
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
+
+
+@pytest.fixture
+def poisoned(world):
+    """t1 with a payload in every text its row or card prints."""
+    t1 = world["t1"]
+    sm = t1.client
+    for owner, field in (
+        (sm, "name"),
+        (t1.unit, "name"),
+        (t1.unit, "address"),
+        (t1.contract.provider, "name"),
+        (t1.executante, "full_name"),
+    ):
+        setattr(owner, field, PAYLOAD)
+        owner.save()
+    area = Area.objects.create(client=sm, unit=t1.unit, name=PAYLOAD)
+    category = Category.objects.create(client=sm, name=PAYLOAD)
+    Ticket.objects.filter(pk=t1.pk).update(
+        title=PAYLOAD, area=area, category=category, blocked=True, blocked_reason=PAYLOAD
+    )
+    services.ticket_set_tags(ticket=t1, names=[PAYLOAD[:40]], by=world["gestor"])
+    t1.refresh_from_db()
+    return t1
+
+
+def assert_escaped(html, where, expected):
+    assert "<script>alert" not in html and "<img src=x" not in html, where
+    assert html.count(ESCAPED) + html.count(ESCAPED[:60]) >= expected, where
+
+
+@pytest.mark.parametrize(
+    "persona, page, printed",
+    [
+        # title, category, client, unit, area, technician, blocked reason (+ the tag, cut at 40)
+        ("gestor", "tickets:queue", 7),
+        # title, category, unit, area, provider, technician, blocked reason
+        ("client_admin", "tickets:client_list", 7),
+        # client, title, unit, area, address, blocked reason
+        ("tecnico1", "tickets:mine", 6),
+    ],
+)
+def test_every_value_a_list_row_prints_comes_out_escaped(poisoned, world, client, persona, page, printed):
+    client.force_login(world[persona])
+    response = client.get(reverse(page))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"{poisoned.pk}" in html
+    assert_escaped(html, page, printed)
+
+
+def test_the_row_redrawn_after_an_allocation_comes_out_escaped(poisoned, world, client):
+    client.force_login(world["gestor"])
+    response = client.post(
+        reverse("tickets:allocate", args=[poisoned.pk]),
+        {"executante": world["tecnico1"].pk, "version": poisoned.version, "row": f"row-{poisoned.pk}"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"row-{poisoned.pk}",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and f'id="row-{poisoned.pk}" class="row-updated"' in html
+    assert_escaped(html, "row", 7)
+
+
+def test_the_card_redrawn_after_a_status_change_comes_out_escaped(poisoned, world, client):
+    Ticket.objects.filter(pk=poisoned.pk).update(blocked=False)
+    client.force_login(world["tecnico1"])
+    response = client.post(
+        reverse("tickets:transition", args=[poisoned.pk, "iniciar"]),
+        {"version": poisoned.version},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"card-{poisoned.pk}",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "row-updated" in html and f'id="card-{poisoned.pk}"' in html
+    assert_escaped(html, "card", 5)
