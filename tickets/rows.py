@@ -21,7 +21,7 @@ from .badges import deadline_cell, deadline_fact, priority_badge, status_chips
 
 
 def _tags(ticket):
-    names = ((tag.name,) for tag in ticket.tags.all())
+    names = ((name,) for name in ticket.tag_names)
     return format_html_join("", ' <span class="badge tag-badge">{}</span>', names)
 
 

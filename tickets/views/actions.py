@@ -150,7 +150,7 @@ def allocate(request, pk):
 
 
 def _row(request, pk):
-    ticket = access_module.gestor_tickets(request.user).for_list().prefetch_related("tags").get(pk=pk)
+    ticket = access_module.gestor_tickets(request.user).for_list().with_tag_names().get(pk=pk)
     return render(request, "tickets/_row_queue.html", {"t": ticket, "oob_messages": True})
 
 

@@ -1,7 +1,6 @@
 """The three ticket lists: the client's tickets, the Gestor's queue, "Meus tickets"."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +8,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from .. import access
 from ..filters import ListOptions, TicketFilter
-from ..models import Tag
 from ..paging import paginate
 
 # A technician opening "Meus tickets" wants the work still to do, soonest deadline first.
@@ -35,7 +33,6 @@ def home(request):
     return render(request, "home.html")
 
 
-TAGS = Prefetch("tags", queryset=Tag.objects.only("id", "name"))
 
 # What each list's rows show, and nothing more: every extra join multiplies the
 # planner's work (seven joins cost PostgreSQL ~5 ms of planning per page at a
@@ -53,15 +50,18 @@ ROW_FIELDS = {
     "queue": (*TICKET_COLUMNS, "client__name", *PLACE, *CATEGORY, *EXECUTANTE),
     "mine": (*TICKET_COLUMNS, "version", "client__name", *PLACE, *ADDRESS),
 }
-ROW_PREFETCH = {"client": (TAGS,), "queue": (TAGS,), "mine": ()}
+WITH_TAGS = {"client": True, "queue": True, "mine": False}  # the phone's cards leave tags out
 
 
 def _rows_for(scope):
     fields = ROW_FIELDS[scope]
     related = sorted({name.rsplit("__", 1)[0] for name in fields if "__" in name})
-    return lambda queryset: (
-        queryset.select_related(*related).only(*fields).prefetch_related(*ROW_PREFETCH[scope])
-    )
+
+    def rows(queryset):
+        queryset = queryset.select_related(*related).only(*fields)
+        return queryset.with_tag_names() if WITH_TAGS[scope] else queryset
+
+    return rows
 
 
 # Fragments the list pages ask for with htmx (the element id they replace). Each one
@@ -73,7 +73,7 @@ BULK_CHOICES = "bulk-executante"
 
 def ticket_list(request, scope):
     """One list page in a constant number of queries: session, user, reach, the page
-    (with its capped count), its tags (not on the phone cards), and the unit choices.
+    keys with their capped count, its rows (tags included), and the unit choices.
 
     What the page does not need to draw at once comes as fragments of this same view:
     the rows alone (filtering in place), the "More filters" panel (its choices load

@@ -1,0 +1,76 @@
+"""Capped pagination (tickets/paging.py), on whichever database the run uses (CI:
+PostgreSQL, where the keys come from one array; SQLite: from a list)."""
+
+import pytest
+
+from tickets import paging
+from tickets.models import Ticket
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+
+
+def ordered(world):
+    return Ticket.objects.order_by("-created_at", "-id")
+
+
+def test_each_page_holds_its_slice_of_the_ordered_rows(world, small_cap):
+    everything = list(ordered(world).values_list("pk", flat=True))
+    assert len(everything) == 6
+    seen = []
+    for number in (1, 2, 3):
+        page = paging.paginate(ordered(world), str(number), 2)
+        assert [t.pk for t in page.object_list] == everything[(number - 1) * 2 : number * 2]
+        assert page.number == number and page.has_next == (number < 3)
+        seen += page.object_list
+    assert len({t.pk for t in seen}) == 6
+
+
+def test_it_counts_only_up_to_the_cap_and_says_so(world, small_cap):
+    first = paging.paginate(ordered(world), "1", 2)
+    # cap = max(3, 0 + 2) + 1 = 4 rows counted: "3+"
+    assert (first.count, first.count_capped) == (3, True)
+    last = paging.paginate(ordered(world), "3", 2)
+    # cap = max(3, 4 + 2) + 1 = 7 > 6 rows: exact
+    assert (last.count, last.count_capped) == (6, False)
+    assert (last.start_index, last.end_index) == (5, 6)
+
+
+def test_a_page_past_the_end_shows_the_last_page(world, small_cap):
+    page = paging.paginate(ordered(world), "9", 2)
+    assert page.number == 3 and not page.has_next
+    assert [t.pk for t in page.object_list] == list(ordered(world).values_list("pk", flat=True))[4:]
+
+
+def test_it_pages_only_what_the_queryset_reaches(world):
+    reach = ordered(world).filter(client=world["t1"].client).exclude(pk=world["t3"].pk)
+    page = paging.paginate(reach, "1", 25)
+    assert {t.pk for t in page.object_list} == set(reach.values_list("pk", flat=True))
+    assert world["t3"].pk not in {t.pk for t in page.object_list} and world["b1"].pk not in {
+        t.pk for t in page.object_list
+    }
+    assert (page.count, page.count_capped, page.has_next) == (4, False, False)
+
+
+@pytest.mark.parametrize("raw", ["", "0", "-3", "abc", None])
+def test_a_bad_page_number_opens_the_first_page(world, raw):
+    page = paging.paginate(ordered(world), raw, 2)
+    assert page.number == 1 and len(page.object_list) == 2
+
+
+def test_nothing_to_show_is_an_empty_first_page(world):
+    page = paging.paginate(ordered(world).filter(number=10**10), "4", 2)
+    assert (page.number, page.object_list, page.count, page.has_next) == (1, [], 0, False)
+    # A filter Django knows matches nothing compiles to no SQL at all.
+    page = paging.paginate(ordered(world).filter(pk__in=[]), "1", 2)
+    assert (page.object_list, page.count) == ([], 0)
+
+
+def test_rows_shape_the_fetch_but_not_the_keys(world):
+    page = paging.paginate(
+        ordered(world), "1", 25, rows=lambda qs: qs.select_related("unit").with_tag_names()
+    )
+    assert len(page.object_list) == 6
+    assert all(t.tag_names == [] for t in page.object_list)
