@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from tickets import access
 from tickets.models import Ticket
-from tickets.paging import PAGE_SIZE
+from tickets.paging import COUNT_CAP, PAGE_SIZE
 
 from .breakdown import breakdown
 from .personas import SEARCH, Persona, load_personas, world_summary
@@ -125,40 +125,104 @@ def explain_text(sql):
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+ROWS_STATEMENT = 'SELECT "tickets_ticket"."id"'
+ROWS_BY_KEY = 'WHERE "tickets_ticket"."id" IN ('
+
+
 def page_queries(client, url):
     """The page's two statements (tickets/paging.py): its keys with the capped count,
     then its rows by key."""
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
     statements = [query["sql"] for query in captured.captured_queries]
-    for i, sql in enumerate(statements):
-        if sql.startswith("WITH page AS MATERIALIZED"):
-            return sql, statements[i + 1]
-    raise RuntimeError(f"no page query for {url}")
+    keys = next((sql for sql in statements if sql.startswith("WITH page AS MATERIALIZED")), None)
+    if keys is None:
+        raise RuntimeError(f"no page query for {url}")
+    # No rows statement when the page has no keys (a search that matches nothing).
+    rows = next((sql for sql in statements if sql.startswith(ROWS_STATEMENT) and ROWS_BY_KEY in sql), None)
+    return keys, rows
+
+
+def _by_hand(persona: Persona, scenario: str):
+    """The WHERE (on ``t``), its parameters, the ORDER BY and the offset of the page,
+    as a person would write them against the indexed columns."""
+    user = User.objects.get(pk=persona.user.pk)
+    reach = access.reach_for(user)
+    where, params = {
+        "queue": ("t.contract_id = ANY(%s)", [sorted(reach.gestor_contract_ids)]),
+        "client": ("t.client_id = ANY(%s)", [sorted(reach.client_ids)]),
+        "mine": ("t.executante_id = %s", [user.pk]),
+    }[persona.scope]
+    order = "t.created_at DESC, t.id DESC"
+    offset = 0
+    if scenario == "list" and persona.scope == "mine":  # "Meus tickets" opens on open work by deadline
+        where += " AND t.status IN ('aberto', 'em_execucao')"
+        order = "t.deadline ASC, t.created_at DESC, t.id DESC"
+    if scenario == "filtered":
+        where += " AND t.status = 'aberto' AND (UPPER(t.title) LIKE %s OR UPPER(t.description) LIKE %s)"
+        params += [f"%{SEARCH.upper()}%"] * 2
+    if scenario == "deep":
+        offset = (persona.deep_page - 1) * PAGE_SIZE
+    return where, params, order, offset
+
+
+def _mogrify(sql, params):
+    with connection.cursor() as cursor:
+        return cursor.mogrify(sql, params).decode()
 
 
 def raw_query(persona: Persona, scenario: str) -> str:
     """The simplest indexed SQL a person would write by hand for the same rows."""
-    user = User.objects.get(pk=persona.user.pk)
-    reach = access.reach_for(user)
-    where, params = {
-        "queue": ("contract_id = ANY(%s)", [sorted(reach.gestor_contract_ids)]),
-        "client": ("client_id = ANY(%s)", [sorted(reach.client_ids)]),
-        "mine": ("executante_id = %s", [user.pk]),
-    }[persona.scope]
-    order = "created_at DESC, id DESC"
-    offset = 0
-    if scenario == "list" and persona.scope == "mine":  # "Meus tickets" opens on open work by deadline
-        where += " AND status IN ('aberto', 'em_execucao')"
-        order = "deadline ASC, created_at DESC, id DESC"
-    if scenario == "filtered":
-        where += " AND status = 'aberto' AND (UPPER(title) LIKE %s OR UPPER(description) LIKE %s)"
-        params += [f"%{SEARCH.upper()}%"] * 2
-    if scenario == "deep":
-        offset = (persona.deep_page - 1) * PAGE_SIZE
-    sql = f"SELECT * FROM tickets_ticket WHERE {where} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {offset}"  # noqa: S608
-    with connection.cursor() as cursor:
-        return cursor.mogrify(sql, params).decode()
+    where, params, order, offset = _by_hand(persona, scenario)
+    sql = f"SELECT * FROM tickets_ticket t WHERE {where} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {offset}"  # noqa: S608
+    return _mogrify(sql, params)
+
+
+# What each list's page shows, written by hand: the joins for the names its rows
+# print, and (not on the phone's cards) each ticket's tag names.
+PAGE_JOINS = {
+    "queue": (
+        "c.name, u.name, a.name, a.path, cat.name, cat.path, e.full_name, e.email",
+        "JOIN accounts_clientcompany c ON c.id = t.client_id JOIN accounts_unit u ON u.id = t.unit_id "
+        "LEFT JOIN accounts_area a ON a.id = t.area_id "
+        "LEFT JOIN tickets_category cat ON cat.id = t.category_id "
+        "LEFT JOIN accounts_user e ON e.id = t.executante_id",
+        True,
+    ),
+    "client": (
+        "u.name, a.name, a.path, cat.name, cat.path, e.full_name, e.email, p.name",
+        "JOIN accounts_unit u ON u.id = t.unit_id LEFT JOIN accounts_area a ON a.id = t.area_id "
+        "LEFT JOIN tickets_category cat ON cat.id = t.category_id "
+        "LEFT JOIN accounts_user e ON e.id = t.executante_id "
+        "LEFT JOIN providers_contract k ON k.id = t.contract_id "
+        "LEFT JOIN providers_providercompany p ON p.id = k.provider_id",
+        True,
+    ),
+    "mine": (
+        "c.name, u.name, u.address, u.city, u.state, a.name, a.path",
+        "JOIN accounts_clientcompany c ON c.id = t.client_id JOIN accounts_unit u ON u.id = t.unit_id "
+        "LEFT JOIN accounts_area a ON a.id = t.area_id",
+        False,
+    ),
+}
+TAG_NAMES = (
+    ", (SELECT string_agg(g.name, ',') FROM tickets_ticket_tags tt JOIN tickets_tag g ON g.id = tt.tag_id "
+    "WHERE tt.ticket_id = t.id) AS tags"
+)
+
+
+def hand_page_sql(persona: Persona, scenario: str) -> list[str]:
+    """The same page written by hand: the bare query's rows with the joins for what they
+    print, and the capped count, as two statements (what anyone would send to draw it)."""
+    where, params, order, offset = _by_hand(persona, scenario)
+    columns, joins, tags = PAGE_JOINS[persona.scope]
+    cap = max(COUNT_CAP, offset + PAGE_SIZE) + 1
+    rows = (
+        f"SELECT t.*, {columns}{TAG_NAMES if tags else ''} FROM tickets_ticket t {joins} "  # noqa: S608
+        f"WHERE {where} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {offset}"
+    )
+    count = f"SELECT COUNT(*) FROM (SELECT 1 FROM tickets_ticket t WHERE {where} LIMIT {cap}) capped"  # noqa: S608
+    return [_mogrify(rows, params), _mogrify(count, params)]
 
 
 def ids_of(sql):
@@ -173,14 +237,18 @@ def ids_of(sql):
 def compare(client, persona, scenario, url):
     keys, rows = page_queries(client, url)
     raw = raw_query(persona, scenario)
-    same = ids_of(rows)[:PAGE_SIZE] == ids_of(raw)
-    orm_ms, raw_ms = explain_ms(keys) + explain_ms(rows), explain_ms(raw)
+    same = (ids_of(rows)[:PAGE_SIZE] if rows else []) == ids_of(raw)
+    orm_ms, raw_ms = explain_ms(keys) + (explain_ms(rows) if rows else 0), explain_ms(raw)
+    hand = hand_page_sql(persona, scenario)
+    same = same and ids_of(hand[0]) == ids_of(raw)
     return {
         "page_sql_ms": orm_ms,
         "raw_sql_ms": raw_ms,
+        "hand_sql_ms": sum(explain_ms(sql) for sql in hand),
         "same_rows": same,
-        "plan": f"-- keys and capped count\n{explain_text(keys)}\n\n-- rows\n{explain_text(rows)}",
+        "plan": f"-- keys and capped count\n{explain_text(keys)}\n\n-- rows\n{rows and explain_text(rows)}",
         "raw_plan": explain_text(raw),
+        "hand_sql": hand,
     }
 
 

@@ -65,6 +65,33 @@ def _breakdown(run) -> list[str]:
     return [*lines, ""]
 
 
+def _sql_table(run):
+    """The page's database time next to the bare indexed query and the same page by hand."""
+    lines = [
+        "Database time per page (EXPLAIN ANALYZE, planning + execution, median of 5, ms): the page's"
+        " statements / the bare indexed `SELECT * ... LIMIT 25` for the same rows / the same page"
+        " written by hand (those rows with the joins for what they print, and the capped count;"
+        " bench/measure.py `hand_page_sql`), and the page's ratio to each.",
+        "",
+        "| persona | list | filtered | deep page |",
+        "|---|---:|---:|---:|",
+    ]
+    for key, row in run["personas"].items():
+        cells = []
+        for name in ("list", "filtered", "deep"):
+            r = row[name]
+            if "hand_sql_ms" not in r:
+                cells.append("—")
+                continue
+            ours, bare, hand = r["page_sql_ms"], r["raw_sql_ms"], r["hand_sql_ms"]
+            cells.append(
+                f"{_f(ours, 2)} / {_f(bare, 2)} / {_f(hand, 2)} "
+                f"({_f(_ratio(ours, bare))}x / {_f(_ratio(ours, hand), 2)}x)"
+            )
+        lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
 def write(labels, results_dir: Path, out: Path, command: str):
     runs = {}
     for label in labels:
@@ -118,6 +145,7 @@ def write(labels, results_dir: Path, out: Path, command: str):
                 cells.append(cell)
             lines.append(f"| {key} | " + " | ".join(cells) + " |")
         lines.append("")
+        lines += _sql_table(run)
         lines += _breakdown(run)
     if first and len(runs) > 1:
         last_label = list(runs)[-1]
