@@ -1,0 +1,43 @@
+"""trilogo.html.html_format escapes exactly as Django's format_html does."""
+
+import pytest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy, override
+
+from trilogo.html import html_format
+
+TEMPLATE = '<a href="{}" title="{}">{}</a>{}'
+VALUES = [
+    '<script>alert("x")</script>',
+    "O'Brien & Filhos <Ltda>",
+    '" onmouseover="alert(1)',
+    "&amp; already escaped",
+    mark_safe("<strong>safe</strong>"),
+    gettext_lazy("Open"),
+    123,
+    None,
+    "",
+    "Ação — São Paulo / SP",
+]
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_it_escapes_each_value_as_format_html_does(value):
+    with override("pt-br"):
+        ours = html_format(TEMPLATE, value, value, value, value)
+        django = format_html(TEMPLATE, value, value, value, value)
+    assert ours == django
+    assert isinstance(ours, SafeString)
+
+
+def test_it_never_lets_markup_through_unescaped():
+    out = html_format("<td>{}</td>", "<img src=x onerror=alert(1)>")
+    assert out == "<td>&lt;img src=x onerror=alert(1)&gt;</td>"
+
+
+def test_a_lazy_string_is_translated_when_drawn():
+    with override("pt-br"):
+        assert html_format("{}", gettext_lazy("Open")) == "Aberto"
+    with override("en"):
+        assert html_format("{}", gettext_lazy("Open")) == "Open"
