@@ -97,12 +97,14 @@ def keys_and_count(queryset, offset: int, size: int, cap: int) -> tuple[list, in
     return keys, count
 
 
-def paginate(queryset, raw_page, page_size: int | None = None, *, rows=None) -> Page:
+def paginate(queryset, raw_page, page_size: int | None = None, *, rows=None, within=None) -> Page:
     """One page of ``queryset`` (the visible, filtered, ordered rows), in two queries:
     its keys with the capped count, then its rows by key.
 
     ``rows(qs)`` adds what the page shows (select_related, annotations) to the queryset
-    that fetches the page's rows by key; it defaults to nothing.
+    that fetches the page's rows by key; it defaults to nothing. ``within`` is where
+    those rows are fetched from: the person's reach, so that a ticket taken from him
+    between the two statements is not drawn (default: the model's manager).
     """
     page_size = page_size or PAGE_SIZE
     number = page_number(raw_page)
@@ -117,9 +119,9 @@ def paginate(queryset, raw_page, page_size: int | None = None, *, rows=None) -> 
         offset = (number - 1) * page_size
         if count:
             keys, count = keys_and_count(queryset.order_by(*ordering), offset, page_size, cap)
-    # The keys come from the visible queryset: fetching their rows by key reaches
-    # nothing more than it does.
-    fetch = queryset.model._default_manager.filter(pk__in=keys)
+    # The keys come from the visible queryset; fetching their rows within the reach
+    # again (a few primary-key probes) holds even if a grant went in between.
+    fetch = (within if within is not None else queryset.model._default_manager.all()).filter(pk__in=keys)
     if rows is not None:
         fetch = rows(fetch)
     found = list(fetch.order_by(*ordering)) if keys else []

@@ -74,3 +74,31 @@ def test_rows_shape_the_fetch_but_not_the_keys(world):
     )
     assert len(page.object_list) == 6
     assert all(t.tag_names == [] for t in page.object_list)
+
+
+def test_rows_are_fetched_within_the_reach_given(world):
+    hidden = world["t2"]
+    page = paging.paginate(ordered(world), "1", 25, within=Ticket.objects.exclude(pk=hidden.pk))
+    assert hidden.pk not in {t.pk for t in page.object_list} and len(page.object_list) == 5
+
+
+def test_a_ticket_taken_away_between_the_keys_and_the_rows_is_not_drawn(
+    world, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The page is two statements: a grant revoked in between must not leak the row."""
+    from tickets import services
+
+    t1, tecnico1 = world["t1"], world["tecnico1"]
+    keys_and_count = paging.keys_and_count
+
+    def then_reallocate(*args, **kwargs):
+        keys, count = keys_and_count(*args, **kwargs)
+        assert t1.pk in keys
+        with django_capture_on_commit_callbacks(execute=True):
+            services.ticket_allocate(ticket=t1, executante=world["tecnico2"], by=world["gestor"])
+        return keys, count
+
+    monkeypatch.setattr(paging, "keys_and_count", then_reallocate)
+    client.force_login(tecnico1)
+    html = client.get("/meus-tickets/").content.decode()
+    assert f'id="card-{t1.pk}"' not in html

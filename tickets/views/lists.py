@@ -100,10 +100,11 @@ def ticket_list(request, scope):
         )
         context = {"choices": options.allocation_choices(), "blank": _("Allocate selected to…")}
         return render(request, "tickets/_executante_options.html", context)
-    filterset = _filter(request, scope, reach, data, panel=fragment == FILTER_PANEL)
+    visible = base(request.user)
+    filterset = _filter(scope, reach, data, visible, panel=fragment == FILTER_PANEL)
     if fragment == FILTER_PANEL:
         return render(request, "tickets/_filters_more.html", {"filter": filterset})
-    page = paginate(filterset.qs, request.GET.get("page"), rows=_rows_for(scope))
+    page = paginate(filterset.qs, request.GET.get("page"), rows=_rows_for(scope), within=visible)
     query = data.copy()
     query.pop("page", None)
     context = {
@@ -118,10 +119,10 @@ def ticket_list(request, scope):
     return render(request, template, context)
 
 
-def _filter(request, scope, reach, data, *, panel):
+def _filter(scope, reach, data, visible, *, panel):
     return TicketFilter(
         data,
-        queryset=SCOPES[scope][1](request.user),
+        queryset=visible,
         scope=scope,
         client_ids=reach.gestor_client_ids if scope == "queue" else reach.client_ids,
         contract_ids=reach.gestor_contract_ids,
