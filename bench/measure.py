@@ -126,7 +126,7 @@ def explain_text(sql):
 
 
 ROWS_STATEMENT = 'SELECT "tickets_ticket"."id"'
-ROWS_BY_KEY = 'WHERE "tickets_ticket"."id" IN ('
+ROWS_BY_KEY = '"tickets_ticket"."id" IN ('
 
 
 def page_queries(client, url):
@@ -140,7 +140,15 @@ def page_queries(client, url):
         raise RuntimeError(f"no page query for {url}")
     # No rows statement when the page has no keys (a search that matches nothing).
     rows = next((sql for sql in statements if sql.startswith(ROWS_STATEMENT) and ROWS_BY_KEY in sql), None)
+    if rows is None and "cardinality" in keys and _has_keys(keys):
+        raise RuntimeError(f"the page's rows statement was not found for {url}")
     return keys, rows
+
+
+def _has_keys(keys_sql):
+    with connection.cursor() as cursor:
+        cursor.execute(keys_sql)
+        return bool(cursor.fetchone()[0])
 
 
 def _by_hand(persona: Persona, scenario: str):

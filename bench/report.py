@@ -84,9 +84,10 @@ def _sql_table(run):
                 cells.append("—")
                 continue
             ours, bare, hand = r["page_sql_ms"], r["raw_sql_ms"], r["hand_sql_ms"]
+            differ = "" if r["same_rows"] else " **different rows!**"
             cells.append(
                 f"{_f(ours, 2)} / {_f(bare, 2)} / {_f(hand, 2)} "
-                f"({_f(_ratio(ours, bare))}x / {_f(_ratio(ours, hand), 2)}x)"
+                f"({_f(_ratio(ours, bare))}x / {_f(_ratio(ours, hand), 2)}x){differ}"
             )
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
     return [*lines, ""]
