@@ -149,6 +149,8 @@ GUARDIAN_RAISE_403 = False
 LANGUAGE_CODE = "pt-br"
 LANGUAGES = [("pt-br", _("Portuguese (Brazil)")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates are dd/mm/yyyy in English too (trilogo/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["trilogo.formats"]
 TIME_ZONE = "America/Sao_Paulo"
 USE_I18N = True
 USE_TZ = True

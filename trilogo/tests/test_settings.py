@@ -83,3 +83,28 @@ def test_it_speaks_brazilian_portuguese_by_default(settings):
     assert settings.TIME_ZONE == "America/Sao_Paulo"
     assert settings.USE_TZ is True
     assert "en" in dict(settings.LANGUAGES)
+
+
+def test_dates_are_day_first_in_english_too():
+    from datetime import date
+
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    day = date(2026, 12, 20)
+    with override("pt-br"):
+        assert date_format(day, "SHORT_DATE_FORMAT") == "20/12/2026"
+    with override("en"):
+        assert date_format(day, "SHORT_DATE_FORMAT") == "20/12/2026"
+        assert date_format(day) == "20 December 2026"
+
+
+def test_an_english_list_shows_day_first_deadlines(world, client):
+    from datetime import date
+
+    from tickets.models import Ticket
+
+    Ticket.objects.filter(pk=world["t3"].pk).update(deadline=date(2031, 12, 20))
+    client.force_login(world["gestor"])
+    html = client.get("/fila/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "20/12/2031" in html and "12/20/2031" not in html
