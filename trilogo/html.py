@@ -6,7 +6,7 @@ on every call: about 10 µs for a row's eight values against 2 µs here, and a l
 makes some 300 of these calls (bench/README.md). The escaping is the same: anything
 with ``__html__`` (Django's SafeString, a lazy string already rendered safe) is kept,
 everything else goes through ``html.escape``, exactly what ``django.utils.html.escape``
-does. tickets/tests/test_html_format.py checks the two agree.
+does. trilogo/tests/test_html_format.py checks the two agree.
 """
 
 from html import escape

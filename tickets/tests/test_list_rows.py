@@ -86,3 +86,20 @@ def test_the_card_redrawn_after_a_status_change_comes_out_escaped(poisoned, worl
     html = response.content.decode()
     assert response.status_code == 200 and "row-updated" in html and f'id="card-{poisoned.pk}"' in html
     assert_escaped(html, "card", 5)
+
+
+def test_a_late_card_says_so_and_a_closed_one_does_not(world, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    late, done = world["t1"], world["t2"]
+    services.ticket_allocate(ticket=done, executante=world["tecnico1"], by=world["gestor"])
+    Ticket.objects.filter(pk__in=[late.pk, done.pk]).update(deadline=yesterday)
+    Ticket.objects.filter(pk=done.pk).update(status=Ticket.Status.VISTORIADO)
+    client.force_login(world["tecnico1"])
+    html = client.get(reverse("tickets:mine"), {"sort": "deadline"}).content.decode()
+    cards = {pk: html.split(f'id="card-{pk}"')[0].rsplit("<article", 1)[1] for pk in (late.pk, done.pk)}
+    assert "is-overdue" in cards[late.pk] and "is-overdue" not in cards[done.pk]
+    assert "1 dia de atraso" in html.split(f'id="card-{late.pk}"')[1].split("</article>")[0]
