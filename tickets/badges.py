@@ -18,11 +18,6 @@ CHIP_ICON = '<span class="chip chip-{}"{}><i class="bi bi-{}" aria-hidden="true"
 WORK_TO_DO = ("aberto", "em_execucao")
 
 
-def overdue(ticket, today):
-    """Late work still to do (``Ticket.is_overdue`` with the page's date)."""
-    return bool(ticket.deadline and ticket.is_open and ticket.deadline < today)
-
-
 def priority_badge(ticket):
     css = PRIORITY_CSS.get(ticket.priority, "text-bg-light border")
     return html_format('<span class="badge rounded-pill {}">{}</span>', css, ticket.get_priority_display())
@@ -36,7 +31,7 @@ def status_chips(ticket, today=None):
     if ticket.blocked:
         title = html_format(' title="{}"', ticket.blocked_reason)
         chips.append(html_format(CHIP_ICON, "impedido", title, "slash-circle", _("Blocked")))
-    if overdue(ticket, today or timezone.localdate()):
+    if ticket.overdue_on(today or timezone.localdate()):
         chips.append(html_format(CHIP_ICON, "atrasado", "", "alarm", _("Overdue")))
     return SafeString(" ".join(chips))  # each piece built by html_format
 
@@ -61,7 +56,7 @@ def _deadline(ticket, today, day_html, with_hint_html):
     hint = deadline_hint(ticket, today)
     if not hint:
         return day
-    css = "text-danger fw-semibold" if overdue(ticket, today) else "text-secondary"
+    css = "text-danger fw-semibold" if ticket.overdue_on(today) else "text-secondary"
     return html_format(with_hint_html, day, css, hint)
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from trilogo.html import html_format
 
-from .badges import deadline_cell, deadline_fact, overdue, priority_badge, status_chips
+from .badges import deadline_cell, deadline_fact, priority_badge, status_chips
 
 
 def _tags(ticket):
@@ -151,7 +151,7 @@ def mine_card(ticket, csrf_token, *, updated=False, today=None):
     else:
         action = ""
     classes = "card ticket-card shadow-sm"
-    if overdue(ticket, today):
+    if ticket.overdue_on(today):
         classes += " is-overdue"
     if updated:
         classes += " row-updated"

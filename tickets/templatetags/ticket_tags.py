@@ -21,7 +21,7 @@ def ticket_rows(tickets, scope):
     """The rows of the queue ("queue") or of the client's list ("client")."""
     today = timezone.localdate()
     draw = rows.queue_row if scope == "queue" else rows.client_row
-    return mark_safe("\n".join(draw(ticket, today=today) for ticket in tickets))  # noqa: S308 - format_html rows
+    return mark_safe("\n".join(draw(ticket, today=today) for ticket in tickets))  # noqa: S308 - html_format rows
 
 
 @register.simple_tag

@@ -33,7 +33,6 @@ def home(request):
     return render(request, "home.html")
 
 
-
 # What each list's rows show, and nothing more: every extra join multiplies the
 # planner's work (seven joins cost PostgreSQL ~5 ms of planning per page at a
 # million tickets; bench/README.md), and every column fetched is one more to build
