@@ -143,8 +143,13 @@ class Unit(models.Model):
 
     @property
     def full_address(self):
-        city = " / ".join(part for part in (self.city, self.state) if part)
-        return ", ".join(part for part in (self.address, city) if part)
+        return self.address_line(self.address, self.city, self.state)
+
+    @staticmethod
+    def address_line(address, city, state):
+        """ "Rua X, 10, São Paulo / SP", leaving out the parts not given."""
+        city = " / ".join(part for part in (city, state) if part)
+        return ", ".join(part for part in (address, city) if part)
 
 
 class Area(models.Model):

@@ -128,9 +128,7 @@ def seed_tickets(count: int = 40) -> int:
             gestor_user = gestor.user if gestor else requester
             people = [m.user for m in contract.members.filter(role="executante").select_related("user")]
             if people and i % 5 != 4:
-                services.ticket_allocate(
-                    ticket=ticket, executante=people[i % len(people)], by=gestor_user
-                )
+                services.ticket_allocate(ticket=ticket, executante=people[i % len(people)], by=gestor_user)
             worker = ticket.executante if ticket.executante_id else gestor_user
             services.ticket_set_tags(ticket=ticket, names=[TAGS[i % len(TAGS)]], by=gestor_user)
             if i % 3 == 0:

@@ -10,26 +10,21 @@ person's reach; and a chosen value only narrows a queryset that is already limit
 to that reach.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cached_property, partial
 
 import django_filters as df
 from django import forms
-from django.db.models import BigIntegerField, CharField, Count, DateField, Min, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ClientCompany, Unit
-from providers.models import ProviderMember
+from trilogo.html import escape_html
 
-from .models import Category, Tag, Ticket
+from .list_options import OPTION_FILTERS, ListOptions
+from .models import Ticket
 
 SORTS = {
     "recent": ("-created_at", "-id"),
@@ -47,127 +42,12 @@ SORT_LABELS = [
     ("number", _("Number")),
     ("updated", _("Last change")),
 ]
-OPTION_FILTERS = ("client", "unit", "executante", "category", "tag")
 # The filters in the first row of a list's filter form; the rest sit behind "More filters".
 PRIMARY_FILTERS = ("q", "sort", "status", "unit", "unallocated")
 
 
 def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-@dataclass(frozen=True)
-class Option:
-    """One dropdown entry; ``pk`` and ``str()`` like the model instance it stands for."""
-
-    pk: int
-    label: str
-
-    def __str__(self):
-        return self.label
-
-
-class ListOptions:
-    """The dropdown choices of one list, loaded on first use in a single query.
-
-    ``kinds`` limits the query to the dropdowns the response will draw or validate
-    (the list page draws only the unit filter until "More filters" is opened).
-    ``with_load`` adds each person's open tickets and next deadline under the
-    Gestor's contracts (the queue's bulk allocation) to the same query: the one
-    part of it that grows with the number of tickets, so only the responses that
-    show it ask for it.
-    """
-
-    def __init__(self, *, scope, client_ids, contract_ids, kinds=OPTION_FILTERS, with_load=False):
-        self.scope = scope
-        self.client_ids = sorted(client_ids)
-        self.contract_ids = sorted(contract_ids)
-        self.kinds = frozenset(kinds) | ({"executante"} if with_load else frozenset())
-        self.with_load = with_load
-
-    def _query(self):
-        text = partial(Value, output_field=CharField())
-        # Typed NULLs: PostgreSQL resolves a UNION's column types branch by branch.
-        none = (Cast(Value(None), BigIntegerField()), Cast(Value(None), DateField()))
-        clients = self.client_ids
-        people = ProviderMember.objects.filter(
-            Q(contract_id__in=self.contract_ids) if self.scope == "queue" else Q(client_id__in=clients),
-            active=True,
-        )
-        # Every branch: (kind, id, text, text, count, date).
-        branches = {
-            "client": lambda: ClientCompany.objects.filter(pk__in=clients).values_list(
-                text("client"), "id", "name", text(""), *none
-            ),
-            "unit": lambda: Unit.objects.filter(client_id__in=clients).values_list(
-                text("unit"), "id", "code", "name", *none
-            ),
-            "category": lambda: Category.objects.filter(client_id__in=clients).values_list(
-                text("category"), "id", "path", text(""), *none
-            ),
-            "tag": lambda: Tag.objects.filter(client_id__in=clients).values_list(
-                text("tag"), "id", "name", text(""), *none
-            ),
-            "executante": lambda: people.values_list(
-                text("executante"), "user_id", "user__full_name", "user__email", *none
-            ),
-        }
-        parts = [build() for kind, build in branches.items() if kind in self.kinds]
-        if self.with_load:
-            parts.append(
-                Ticket.objects.filter(contract_id__in=self.contract_ids, executante__isnull=False)
-                .open()
-                .values("executante_id")
-                .annotate(open_count=Count("*"), next_deadline=Min("deadline"))
-                .values_list(text("load"), "executante_id", text(""), text(""), "open_count", "next_deadline")
-            )
-        first, *rest = (part.order_by() for part in parts)
-        # order_by() on the union too: it would otherwise take the first branch's
-        # Meta.ordering, which names columns the union does not select.
-        return first.union(*rest, all=True).order_by() if rest else first
-
-    @cached_property
-    def _rows(self):
-        return list(self._query()) if self.kinds else []
-
-    @cached_property
-    def by_kind(self) -> dict[str, list[Option]]:
-        found = defaultdict(dict)
-        for kind, pk, a, b, _count, _date in self._rows:
-            if kind == "unit":
-                found[kind][pk] = f"{a} · {b}"  # Unit.__str__
-            elif kind == "executante":
-                found[kind][pk] = a or b  # User.__str__: full name, else e-mail
-            elif kind != "load":
-                found[kind][pk] = a
-        order = {"unit": lambda o: (o.label.split(" · ", 1)[-1], o.pk)}
-        return {
-            kind: sorted(
-                (Option(pk, label) for pk, label in found[kind].items()),
-                key=order.get(kind, lambda o: (o.label.lower(), o.pk)),
-            )
-            for kind in OPTION_FILTERS
-        }
-
-    def choices(self, kind):
-        return [(str(o.pk), o.label) for o in self.by_kind[kind]]
-
-    def __deepcopy__(self, memo):
-        # Forms deep-copy their fields (and so their choices): share the one load.
-        return self
-
-    def allocation_choices(self):
-        """Who can take the Gestor's tickets, with their open tickets and next deadline
-        (what tickets.selectors.allocation_choices gives, from the same query)."""
-        load = {pk: (count, day) for kind, pk, _a, _b, count, day in self._rows if kind == "load"}
-        return [
-            {
-                "user": person,
-                "open_count": load.get(person.pk, (0, None))[0],
-                "next_deadline": load.get(person.pk, (0, None))[1],
-            }
-            for person in self.by_kind["executante"]
-        ]
 
 
 class LazyChoices(BaseChoiceIterator):
@@ -199,8 +79,9 @@ class FastSelect(forms.Select):
         for key, label in self.choices:
             key = "" if key is None else str(key)
             selected = " selected" if key in chosen else ""
-            options.append(f'<option value="{escape(key)}"{selected}>{escape(label)}</option>')
-        return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{"".join(options)}</select>')  # noqa: S308
+            options.append(f'<option value="{escape_html(key)}"{selected}>{escape_html(label)}</option>')
+        select = f'<select name="{escape_html(name)}"{flatatt(attrs)}>{"".join(options)}</select>'
+        return mark_safe(select)  # noqa: S308 - every value escaped
 
 
 class OptionFilter(df.ChoiceFilter):

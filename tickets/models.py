@@ -3,13 +3,15 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from accounts.models import Area, ClientCompany, Unit
 from providers.models import Contract
+
+from .row_names import TAG_SEPARATOR, row_name
 
 
 class Category(models.Model):
@@ -49,11 +51,6 @@ class Tag(models.Model):
         return self.name
 
 
-# Tag names can't hold it: services.ticket_set_tags splits names on whitespace, which
-# includes the ASCII unit separator.
-TAG_SEPARATOR = "\x1f"
-
-
 class TicketQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=Ticket.CLOSED_STATUSES)
@@ -65,24 +62,16 @@ class TicketQuerySet(models.QuerySet):
     def unallocated(self):
         return self.filter(executante__isnull=True)
 
-    def for_list(self):
-        """What every ticket list shows, in a constant number of queries."""
-        return self.select_related("client", "unit", "area", "category", "contract__provider", "executante")
-
     def with_tag_names(self):
-        """Each ticket's tag names (``Ticket.tag_names``) in the same query.
+        """Each ticket's tag names (``Ticket.tag_names``) in the same query: one
+        correlated subquery per row instead of a second query for the page's tags."""
+        return self.annotate(tag_names_joined=row_name("tag_names_joined"))
 
-        One correlated subquery per row instead of a second query for the page's tags:
-        a list row shows only the names.
-        """
-        names = (
-            Tag.objects.filter(tickets=OuterRef("pk"))
-            .order_by()
-            .values("tickets")
-            .annotate(names=StringAgg("name", Value(TAG_SEPARATOR)))
-            .values("names")
-        )
-        return self.annotate(tag_names_joined=Subquery(names))
+    def with_row_names(self, *names):
+        """The names a list row prints (tickets/row_names.py: ``unit_name``,
+        ``executante_label``...), each as an attribute of the ticket, from a scalar
+        subquery by primary key instead of a join."""
+        return self.annotate(**{name: row_name(name) for name in names})
 
 
 class Ticket(models.Model):

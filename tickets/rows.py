@@ -17,9 +17,44 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from accounts.models import Unit
 from trilogo.html import html_format
 
 from .badges import deadline_cell, deadline_fact, priority_badge, status_chips
+
+# What each list's rows print, and nothing more: the ticket's own columns (``only``:
+# ~25 model instances per page built from 10 columns instead of all of them; a
+# description can be pages long) and the names of what it points to
+# (``Ticket.with_row_names``: scalar subqueries instead of joins). Every row or card
+# drawn here, on a page or as an htmx answer, comes from ``rows_of``:
+# test_list_queries.py catches a row that reads a column or a relation not fetched.
+COLUMNS = ("number", "title", "status", "priority", "paused", "blocked", "blocked_reason", "deadline", "area")
+ROWS = {
+    # scope: (more columns, names, with tag names)
+    "client": (
+        ("contract", "executante"),
+        ("unit_name", "area_label", "category_label", "executante_label", "provider_name"),
+        True,
+    ),
+    "queue": (
+        ("executante",),
+        ("client_name", "unit_name", "area_label", "category_label", "executante_label"),
+        True,
+    ),
+    # The phone's cards leave tags out and carry the version their one-tap action sends.
+    "mine": (
+        ("version",),
+        ("client_name", "unit_name", "area_label", "unit_address", "unit_city", "unit_state"),
+        False,
+    ),
+}
+
+
+def rows_of(queryset, scope):
+    """``queryset`` fetching what ``scope``'s rows (or cards) print."""
+    columns, names, with_tags = ROWS[scope]
+    queryset = queryset.only(*COLUMNS, *columns).with_row_names(*names)
+    return queryset.with_tag_names() if with_tags else queryset
 
 
 def _tags(ticket):
@@ -28,7 +63,7 @@ def _tags(ticket):
 
 
 def _title_cell(ticket, detail_url):
-    category = ticket.category or ""
+    category = ticket.category_label or ""
     return html_format(
         '<td class="min-w-0"><a href="{}" class="fw-semibold text-decoration-none">{}</a>\n'
         '    <div class="small text-secondary">{}{}</div></td>',
@@ -41,8 +76,8 @@ def _title_cell(ticket, detail_url):
 
 def _place(ticket, separator):
     if not ticket.area_id:
-        return html_format("{}", ticket.unit.name)
-    return html_format("{}" + separator + "{}", ticket.unit.name, ticket.area)
+        return html_format("{}", ticket.unit_name)
+    return html_format("{}" + separator + "{}", ticket.unit_name, ticket.area_label)
 
 
 def queue_row(ticket, *, updated=False, today=None):
@@ -55,17 +90,25 @@ def queue_row(ticket, *, updated=False, today=None):
         if ticket.executante_id:
             css = "btn-outline-secondary"
             title = html_format(' title="{}"', _("Change the Responsável Executante"))
-            label = html_format('<i class="bi bi-person-check" aria-hidden="true"></i> {}', ticket.executante)
+            label = html_format(
+                '<i class="bi bi-person-check" aria-hidden="true"></i> {}', ticket.executante_label
+            )
         else:
             css, title = "btn-outline-primary", ""
             label = html_format('<i class="bi bi-person-plus" aria-hidden="true"></i> {}', _("Allocate"))
         allocation = html_format(
             '<a class="btn btn-sm text-nowrap {}" href="{}" hx-get="{}?row=row-{}" hx-target="#alloc-{}" '
             'hx-swap="innerHTML"{}>{}</a>',
-            css, allocate, allocate, pk, pk, title, label,
+            css,
+            allocate,
+            allocate,
+            pk,
+            pk,
+            title,
+            label,
         )
     else:
-        allocation = html_format('<span class="text-secondary">{}</span>', ticket.executante or "—")
+        allocation = html_format('<span class="text-secondary">{}</span>', ticket.executante_label or "—")
     return html_format(
         '<tr id="row-{}"{}>\n'
         '  <td class="col-check"><input class="form-check-input" type="checkbox" name="tickets" value="{}" '
@@ -84,7 +127,7 @@ def queue_row(ticket, *, updated=False, today=None):
         _("Select ticket %(n)s") % {"n": ticket.number},
         ticket.number,
         _title_cell(ticket, detail),
-        ticket.client.name,
+        ticket.client_name,
         _place(ticket, " · "),
         priority_badge(ticket),
         status_chips(ticket, today=today),
@@ -98,10 +141,12 @@ def client_row(ticket, *, today=None):
     """A row of the client's list: ticket, place, badges, provider, technician, deadline."""
     today = today or timezone.localdate()
     if ticket.contract_id:
-        provider = html_format("{}", ticket.contract.provider.name)
+        provider = html_format("{}", ticket.provider_name)
     else:
         provider = html_format('<span class="text-secondary">{}</span>', _("Not sent"))
-    area = html_format('<div class="small text-secondary">{}</div>', ticket.area) if ticket.area_id else ""
+    area = (
+        html_format('<div class="small text-secondary">{}</div>', ticket.area_label) if ticket.area_id else ""
+    )
     return html_format(
         "<tr>\n"
         '  <td class="text-secondary">{}</td>\n'
@@ -115,12 +160,12 @@ def client_row(ticket, *, today=None):
         "</tr>",
         ticket.number,
         _title_cell(ticket, reverse("tickets:detail", args=[ticket.pk])),
-        ticket.unit.name,
+        ticket.unit_name,
         area,
         priority_badge(ticket),
         status_chips(ticket, today=today),
         provider,
-        ticket.executante or "—",
+        ticket.executante_label or "—",
         deadline_cell(ticket, today=today),
     )
 
@@ -130,7 +175,7 @@ def mine_card(ticket, csrf_token, *, updated=False, today=None):
     today = today or timezone.localdate()
     pk = ticket.pk
     detail = reverse("tickets:detail", args=[pk])
-    address = ticket.unit.full_address
+    address = Unit.address_line(ticket.unit_address, ticket.unit_city, ticket.unit_state)
     if ticket.status == ticket.Status.ABERTO or ticket.paused:
         start = reverse("tickets:transition", args=[pk, "iniciar"])
         icon_label = _("Resume") if ticket.paused else _("Start")
@@ -140,13 +185,19 @@ def mine_card(ticket, csrf_token, *, updated=False, today=None):
             '<input type="hidden" name="version" value="{}">\n'
             '        <button class="btn btn-success btn-lg w-100" type="submit">'
             '<i class="bi bi-play-fill" aria-hidden="true"></i> {}</button></form>\n      ',
-            start, start, pk, csrf_token, ticket.version, icon_label,
+            start,
+            start,
+            pk,
+            csrf_token,
+            ticket.version,
+            icon_label,
         )
     elif ticket.status == ticket.Status.EM_EXECUCAO:
         action = html_format(
             '<a class="btn btn-primary btn-lg" href="{}#finish"><i class="bi bi-check2-circle" '
             'aria-hidden="true"></i> {}</a>\n      ',
-            detail, _("Finish"),
+            detail,
+            _("Finish"),
         )
     else:
         action = ""
@@ -176,15 +227,22 @@ def mine_card(ticket, csrf_token, *, updated=False, today=None):
         "    </div>\n"
         "  </div>\n"
         "</article>",
-        classes, pk, pk,
-        ticket.number, ticket.client.name,
+        classes,
+        pk,
+        pk,
+        ticket.number,
+        ticket.client_name,
         priority_badge(ticket),
-        pk, detail, ticket.title,
+        pk,
+        detail,
+        ticket.title,
         status_chips(ticket, today=today),
-        ticket.unit.name,
-        html_format(" · {}", ticket.area) if ticket.area_id else "",
+        ticket.unit_name,
+        html_format(" · {}", ticket.area_label) if ticket.area_id else "",
         html_format('<div class="text-secondary">{}</div>', address) if address else "",
-        _("Deadline"), deadline_fact(ticket, today=today),
+        _("Deadline"),
+        deadline_fact(ticket, today=today),
         action,
-        detail, _("View ticket"),
+        detail,
+        _("View ticket"),
     )

@@ -15,7 +15,8 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
 
-def _escaped(value):
+def escape_html(value) -> str:
+    """``conditional_escape(value)``: kept if it is safe HTML, escaped otherwise."""
     if isinstance(value, Promise):  # a lazy translation: its text now
         value = str(value)
     html = getattr(value, "__html__", None)
@@ -24,4 +25,4 @@ def _escaped(value):
 
 def html_format(template: str, *args) -> SafeString:
     """``format_html(template, *args)``: the args escaped, the result marked safe."""
-    return SafeString(template.format(*map(_escaped, args)))
+    return SafeString(template.format(*map(escape_html, args)))

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import access as access_module
 from .. import forms, services
 from ..attachments import attachment_add
+from ..models import Ticket
+from ..rows import rows_of
 from ..selectors import allocation_choices
 from .detail import render_detail
 
@@ -26,7 +28,8 @@ def _done(request, ticket, message):
     if request.htmx:
         ticket, access = access_module.get_ticket_for_user(request.user, ticket.pk, "view")
         if (request.htmx.target or "").startswith("card-"):  # a card of "Meus tickets"
-            return render(request, "tickets/_card_mine.html", {"t": ticket, "oob_messages": True})
+            card = rows_of(Ticket.objects.filter(pk=ticket.pk), "mine").get()  # the access checked above
+            return render(request, "tickets/_card_mine.html", {"t": card, "oob_messages": True})
         return render_detail(request, ticket, access)
     return redirect("tickets:detail", pk=ticket.pk)
 
@@ -150,7 +153,7 @@ def allocate(request, pk):
 
 
 def _row(request, pk):
-    ticket = access_module.gestor_tickets(request.user).for_list().with_tag_names().get(pk=pk)
+    ticket = rows_of(access_module.gestor_tickets(request.user), "queue").get(pk=pk)
     return render(request, "tickets/_row_queue.html", {"t": ticket, "oob_messages": True})
 
 

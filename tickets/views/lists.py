@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from .. import access
-from ..filters import ListOptions, TicketFilter
+from ..filters import TicketFilter
+from ..list_options import ListOptions
 from ..paging import paginate
+from ..rows import rows_of
 
 # A technician opening "Meus tickets" wants the work still to do, soonest deadline first.
 MINE_DEFAULT = QueryDict("status=aberto&status=em_execucao&sort=deadline")
@@ -31,36 +33,6 @@ def home(request):
     if access.executante_tickets(request.user).exists():
         return redirect("tickets:mine")
     return render(request, "home.html")
-
-
-# What each list's rows show, and nothing more: every extra join multiplies the
-# planner's work (seven joins cost PostgreSQL ~5 ms of planning per page at a
-# million tickets; bench/README.md), and every column fetched is one more to build
-# each of the page's ~150 model instances from (the description alone can be pages
-# long). test_list_queries.py catches a row template that starts reading a relation
-# or a column not fetched here: each would cost a query per row.
-TICKET_COLUMNS = ("number", "title", "status", "priority", "paused", "blocked", "blocked_reason", "deadline")
-PLACE = ("unit__name", "area__name", "area__path")
-CATEGORY = ("category__name", "category__path")
-EXECUTANTE = ("executante__full_name", "executante__email")
-ADDRESS = ("unit__address", "unit__city", "unit__state")
-ROW_FIELDS = {
-    "client": (*TICKET_COLUMNS, *PLACE, *CATEGORY, *EXECUTANTE, "contract__provider__name"),
-    "queue": (*TICKET_COLUMNS, "client__name", *PLACE, *CATEGORY, *EXECUTANTE),
-    "mine": (*TICKET_COLUMNS, "version", "client__name", *PLACE, *ADDRESS),
-}
-WITH_TAGS = {"client": True, "queue": True, "mine": False}  # the phone's cards leave tags out
-
-
-def _rows_for(scope):
-    fields = ROW_FIELDS[scope]
-    related = sorted({name.rsplit("__", 1)[0] for name in fields if "__" in name})
-
-    def rows(queryset):
-        queryset = queryset.select_related(*related).only(*fields)
-        return queryset.with_tag_names() if WITH_TAGS[scope] else queryset
-
-    return rows
 
 
 # Fragments the list pages ask for with htmx (the element id they replace). Each one
@@ -103,7 +75,7 @@ def ticket_list(request, scope):
     filterset = _filter(scope, reach, data, visible, panel=fragment == FILTER_PANEL)
     if fragment == FILTER_PANEL:
         return render(request, "tickets/_filters_more.html", {"filter": filterset})
-    page = paginate(filterset.qs, request.GET.get("page"), rows=_rows_for(scope), within=visible)
+    page = paginate(filterset.qs, request.GET.get("page"), rows=lambda qs: rows_of(qs, scope), within=visible)
     query = data.copy()
     query.pop("page", None)
     context = {
