@@ -25,6 +25,7 @@ from django.http import Http404
 
 from accounts.models import ClientCompany, ClientMembership, User
 from providers.models import Contract, ContractGroupObjectPermission, ProviderMember
+from trilogo.prepared import PreparedStatement
 
 from .grants import view_perm_id
 from .models import Ticket, TicketUserObjectPermission
@@ -79,7 +80,7 @@ class Reach:
 
 
 @cache
-def _reach_sql():
+def _reach_statement():
     """The reach query: one UNION ALL over the three small grant tables, rows of
     (kind, object id, detail, client id).
 
@@ -98,7 +99,7 @@ def _reach_sql():
         "member": ProviderMember._meta.db_table,
     }
     # Guardian's direct-FK rows for the gestor groups the person belongs to.
-    return """
+    sql = """
         SELECT 'client', m.client_id, m.role, m.client_id
           FROM {membership} m JOIN {client} c ON c.id = m.client_id
          WHERE m.user_id = %(user)s AND m.active AND c.active
@@ -116,11 +117,13 @@ def _reach_sql():
           FROM {member} pm JOIN {contract} k ON k.id = pm.contract_id
          WHERE pm.user_id = %(user)s AND pm.active AND k.active AND pm.role = %(executante)s
     """.format(**{k: connection.ops.quote_name(v) for k, v in table.items()})  # noqa: S608 - model table names
+    return PreparedStatement("trilogo_reach", sql, {"user": "bigint", "executante": "text"})
 
 
 def _reach_rows(user):
     with connection.cursor() as cursor:
-        cursor.execute(_reach_sql(), {"user": user.pk, "executante": ProviderMember.Role.EXECUTANTE.value})
+        params = {"user": user.pk, "executante": ProviderMember.Role.EXECUTANTE.value}
+        _reach_statement().execute(cursor, params)
         return cursor.fetchall()
 
 
