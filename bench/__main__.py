@@ -1,4 +1,4 @@
-"""python -m bench measure|http|report ... (bench/run.sh runs the whole thing)."""
+"""python -m bench measure|http|instructions|report ... (bench/run.sh runs the whole thing)."""
 
 import argparse
 import os
@@ -32,6 +32,13 @@ def main(argv=None):
     http.add_argument("--connections", type=int, default=6)
     http.add_argument("--port", type=int, default=8765)
     http.add_argument("--only", nargs="*")
+    instructions = sub.add_parser("instructions", help="instructions per list request (valgrind)")
+    instructions.add_argument("--label", required=True)
+    instructions.add_argument("--requests", type=int, default=10)
+    instructions.add_argument("--only", nargs="*")
+    serve = sub.add_parser("serve", help="(for instructions) serve a persona's list page N times")
+    serve.add_argument("key")
+    serve.add_argument("count", type=int)
     sub.add_parser("machine", help="record the machine and PostgreSQL settings for the report")
     report = sub.add_parser("report", help="write bench/RESULTS.md from bench/results/*.json")
     report.add_argument("--labels", nargs="+", required=True)
@@ -48,6 +55,14 @@ def main(argv=None):
         from .report import machine_info
 
         machine_info(RESULTS)
+    elif args.action == "instructions":
+        from .instructions import run
+
+        run(args.label, RESULTS / f"{args.label}-instructions.json", args.requests, args.only)
+    elif args.action == "serve":
+        from .instructions import serve
+
+        serve(args.key, args.count)
     elif args.action == "measure":
         from .measure import run
 

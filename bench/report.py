@@ -65,6 +65,23 @@ def _breakdown(run) -> list[str]:
     return [*lines, ""]
 
 
+def _instructions(run) -> list[str]:
+    """Instructions per list request (bench/instructions.py), when they were counted."""
+    counted = run.get("instructions")
+    if not counted:
+        return []
+    lines = [
+        "Instructions per list request in the Django process (valgrind's callgrind; bench/instructions.py):"
+        " unlike milliseconds, the same code gives the same count whatever the machine's load.",
+        "",
+        "| persona | million instructions |",
+        "|---|---:|",
+    ]
+    for key, row in counted["personas"].items():
+        lines.append(f"| {key} | {_f(row['instructions'] / 1e6)} |")
+    return [*lines, ""]
+
+
 def _sql_table(run):
     """The page's database time next to the bare indexed query and the same page by hand."""
     lines = [
@@ -101,6 +118,8 @@ def write(labels, results_dir: Path, out: Path, command: str):
             runs[label] = json.loads(path.read_text())
             http = results_dir / f"{label}-http.json"
             runs[label]["http"] = json.loads(http.read_text()) if http.exists() else {"personas": {}}
+            counted = results_dir / f"{label}-instructions.json"
+            runs[label]["instructions"] = json.loads(counted.read_text()) if counted.exists() else None
     first = runs[labels[0]] if labels[0] in runs else None
     lines = ["# Benchmark results", "", f"Made by `{command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.", ""]
     lines += _machine(results_dir)
@@ -148,6 +167,7 @@ def write(labels, results_dir: Path, out: Path, command: str):
         lines.append("")
         lines += _sql_table(run)
         lines += _breakdown(run)
+        lines += _instructions(run)
     if first and len(runs) > 1:
         last_label = list(runs)[-1]
         last = runs[last_label]

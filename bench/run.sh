@@ -2,7 +2,9 @@
 # The whole benchmark, one command: bench/run.sh
 #   SCALES="10000 100000 1000000" (default)  BENCH_DB=trilogo_bench  PG=postgres://postgres@127.0.0.1:5432
 #   ITERATIONS=100  HTTP_SECONDS=10  HTTP_WORKERS=3  KEEP_DB=1 (reuse a database seeded before)
-# Needs PostgreSQL, psql and wrk (apt-get install wrk). Writes bench/results/*.json and bench/RESULTS.md.
+#   NO_INSTRUCTIONS=1 (skip the valgrind instruction counts at the largest scale)
+# Needs PostgreSQL, psql and wrk (apt-get install wrk); valgrind for the instruction counts.
+# Writes bench/results/*.json and bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -42,5 +44,8 @@ for n in $SCALES; do
   $PY -m bench http --label "$label" --seconds "${HTTP_SECONDS:-10}" --workers "${HTTP_WORKERS:-3}"
   labels+=("$label")
 done
+if command -v valgrind >/dev/null && [ -z "${NO_INSTRUCTIONS:-}" ]; then
+  $PY -m bench instructions --label "${labels[-1]}"   # the largest scale only: ~1 min per persona
+fi
 $PY -m bench machine
 $PY -m bench report --labels "${labels[@]}" --command "bench/run.sh"

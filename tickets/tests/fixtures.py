@@ -14,6 +14,13 @@ import pytest
 from django.core import mail
 
 
+def statements(captured) -> int:
+    """The statements a CaptureQueriesContext saw, less a connection's one-off PREPARE
+    of the reach query (trilogo/prepared.py): setting up a connection, not the cost
+    of the request that happened to be its first."""
+    return sum(1 for query in captured.captured_queries if not query["sql"].startswith("PREPARE "))
+
+
 @pytest.fixture
 def world(demo, django_capture_on_commit_callbacks):
     # Imported here: this module is a pytest plugin, loaded before Django is set up.
