@@ -11,8 +11,8 @@ marks each new connection as having none; the first call on a connection prepare
 the statement. PostgreSQL keeps a prepared statement when a transaction rolls back
 and re-plans it by itself when a table it reads changes. A connection pooler that
 resets server connections between transactions (PgBouncer in transaction mode)
-would drop them: set ``PREPARED_STATEMENTS = False`` there. Other databases run the
-plain SQL.
+would drop them: turn ``PREPARED_STATEMENTS`` off there (an environment variable,
+trilogo/settings.py). Other databases run the plain SQL.
 """
 
 import re
@@ -36,7 +36,7 @@ class PreparedStatement:
     def execute(self, cursor, params: dict):
         """Run it on ``cursor`` (a Django cursor)."""
         database = cursor.db  # this thread's connection, not the module-level proxy
-        if database.vendor != "postgresql" or not getattr(settings, "PREPARED_STATEMENTS", True):
+        if database.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
             cursor.execute(self.sql, params)
             return
         prepared = database.__dict__.setdefault("trilogo_prepared", set())

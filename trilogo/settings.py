@@ -106,6 +106,10 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 60),
     )
 }
+# The reach query runs on every request as a statement prepared once per PostgreSQL
+# connection (trilogo/prepared.py). Turn it off behind a pooler that resets server
+# connections between transactions (PgBouncer in transaction mode).
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
