@@ -143,13 +143,10 @@ class Unit(models.Model):
 
     @property
     def full_address(self):
-        return self.address_line(self.address, self.city, self.state)
-
-    @staticmethod
-    def address_line(address, city, state):
-        """ "Rua X, 10, São Paulo / SP", leaving out the parts not given."""
-        city = " / ".join(part for part in (city, state) if part)
-        return ", ".join(part for part in (address, city) if part)
+        """'Rua X, 10, Campinas / SP', leaving out the parts not given (a list card
+        reads the same line from SQL: tickets/row_names.py ``unit_address_line``)."""
+        city = " / ".join(part for part in (self.city, self.state) if part)
+        return ", ".join(part for part in (self.address, city) if part)
 
 
 class Area(models.Model):

@@ -55,6 +55,14 @@ def _sql():
     # name, else the e-mail.
     path_or_name = """COALESCE(NULLIF("path", ''), "name")"""
     name_or_email = """COALESCE(NULLIF("full_name", ''), "email")"""
+    city_state = (
+        """CASE WHEN "city" <> '' AND "state" <> '' THEN "city" || ' / ' || "state" """
+        """ELSE "city" || "state" END"""
+    )
+    address_line = (
+        f"""CASE WHEN "address" <> '' AND ({city_state}) <> '' THEN "address" || ', ' || {city_state}"""
+        f""" ELSE "address" || {city_state} END"""
+    )
     tags = apps.get_model("tickets.Ticket").tags.through._meta.db_table
     tag_names = (
         f'(SELECT {{}}(g."name", {{}}(31)) FROM {_table("tickets.Tag")} g JOIN "{tags}" tt'
@@ -63,9 +71,9 @@ def _sql():
     return {
         "client_name": by_key("accounts.ClientCompany", '"name"', "client_id"),
         "unit_name": by_key("accounts.Unit", '"name"', "unit_id"),
-        "unit_address": by_key("accounts.Unit", '"address"', "unit_id"),
-        "unit_city": by_key("accounts.Unit", '"city"', "unit_id"),
-        "unit_state": by_key("accounts.Unit", '"state"', "unit_id"),
+        # Unit.full_address, "Rua X, 10, Campinas / SP", the parts not given left out:
+        # one subquery for the card's address line instead of three.
+        "unit_address_line": by_key("accounts.Unit", address_line, "unit_id"),
         "area_label": by_key("accounts.Area", path_or_name, "area_id"),
         "category_label": by_key("tickets.Category", path_or_name, "category_id"),
         "executante_label": by_key("accounts.User", name_or_email, "executante_id"),
@@ -82,9 +90,7 @@ def _sql():
 NAMES = (
     "client_name",
     "unit_name",
-    "unit_address",
-    "unit_city",
-    "unit_state",
+    "unit_address_line",
     "area_label",
     "category_label",
     "executante_label",

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from accounts.models import Unit
 from trilogo.html import html_format
 
 from .badges import deadline_cell, deadline_fact, priority_badge, status_chips
@@ -46,7 +45,7 @@ ROWS = {
     # The phone's cards leave tags out and carry the version their one-tap action sends.
     "mine": (
         ("version",),
-        ("client_name", "unit_name", "area_label", "unit_address", "unit_city", "unit_state"),
+        ("client_name", "unit_name", "area_label", "unit_address_line"),
         False,
     ),
 }
@@ -192,7 +191,7 @@ def mine_card(ticket, csrf_token, *, updated=False, today=None):
     today = today or timezone.localdate()
     pk = ticket.pk
     detail = url_for("tickets:detail", pk)
-    address = Unit.address_line(ticket.unit_address, ticket.unit_city, ticket.unit_state)
+    address = ticket.unit_address_line
     if ticket.status == ticket.Status.ABERTO or ticket.paused:
         start = url_for("tickets:transition", pk, "iniciar")
         icon_label = _("Resume") if ticket.paused else _("Start")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts.models import Area
 from tickets import services
 from tickets.models import Category, Ticket
+from tickets.rows import rows_of
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
@@ -103,3 +104,27 @@ def test_a_late_card_says_so_and_a_closed_one_does_not(world, client):
     cards = {pk: html.split(f'id="card-{pk}"')[0].rsplit("<article", 1)[1] for pk in (late.pk, done.pk)}
     assert "is-overdue" in cards[late.pk] and "is-overdue" not in cards[done.pk]
     assert "1 dia de atraso" in html.split(f'id="card-{late.pk}"')[1].split("</article>")[0]
+
+
+@pytest.mark.parametrize(
+    ("address", "city", "state"),
+    [
+        ("Rua Um, 10", "Campinas", "SP"),
+        ("Rua Um, 10", "Campinas", ""),
+        ("Rua Um, 10", "", "SP"),
+        ("", "Campinas", "SP"),
+        ("", "", "SP"),
+        ("Rua Um, 10", "", ""),
+        ("", "", ""),
+    ],
+)
+def test_a_cards_address_line_from_sql_is_the_units_full_address(world, address, city, state):
+    """The cards read the address line from SQL (tickets/row_names.py); it must say what
+    Unit.full_address says, whichever parts are blank."""
+    t1 = world["t1"]
+    unit = t1.unit
+    unit.address, unit.city, unit.state = address, city, state
+    unit.save()
+    card = rows_of(Ticket.objects.filter(pk=t1.pk), "mine").get()
+    assert card.unit_address_line == unit.full_address
+    assert card.unit_name == unit.name and card.client_name == t1.client.name
