@@ -87,19 +87,8 @@ def _sql():
     }
 
 
-NAMES = (
-    "client_name",
-    "unit_name",
-    "unit_address_line",
-    "area_label",
-    "category_label",
-    "executante_label",
-    "provider_name",
-    "tag_names_joined",
-)
-
-
 def row_name(name):
-    """The column ``name`` (one of ``NAMES``) as an expression to annotate tickets with."""
+    """The column ``name`` (``unit_name``, ``executante_label``, ``tag_names_joined``...:
+    the keys above) as an expression to annotate tickets with."""
     sql = _sql()[name]
     return FixedSQL(*sql) if isinstance(sql, tuple) else FixedSQL(sql)
