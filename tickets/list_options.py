@@ -101,13 +101,13 @@ class ListOptions:
                 f" WHERE executante_id IS NOT NULL AND NOT (status IN ({closed})) AND ",
                 "contract_id",
                 self.contract_ids,
+                " GROUP BY executante_id",
             )
         statements, params = [], []
-        for kind, (select, column, ids) in branches.items():
-            if kind in self.kinds or kind == "load":
+        for kind, (select, column, ids, *group_by) in branches.items():
+            if kind in self.kinds or kind == "load":  # "load" is there only when asked for
                 ids = ids or [None]  # IN (NULL): no rows
-                statements.append(f"{select}{column} IN ({', '.join(['%s'] * len(ids))})")
-                statements[-1] += " GROUP BY executante_id" if kind == "load" else ""
+                statements.append(f"{select}{column} IN ({', '.join(['%s'] * len(ids))}){''.join(group_by)}")
                 params.extend(ids)
         return " UNION ALL ".join(statements), params
 
