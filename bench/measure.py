@@ -14,7 +14,6 @@ from pathlib import Path
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from tickets import access
@@ -132,9 +131,16 @@ ROWS_BY_KEY = '"tickets_ticket"."id" IN ('
 def page_queries(client, url):
     """The page's two statements (tickets/paging.py): its keys with the capped count,
     then its rows by key."""
-    with CaptureQueriesContext(connection) as captured:
+    statements = []
+
+    def capture(execute, sql, params, many, context):
+        # The statement with its parameters inlined, whether psycopg binds them on the
+        # client or on the server (then Django's captured SQL keeps the $n markers).
+        statements.append(_mogrify(sql, params) if params else sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
         client.get(url)
-    statements = [query["sql"] for query in captured.captured_queries]
     keys = next((sql for sql in statements if sql.startswith("WITH page AS MATERIALIZED")), None)
     if keys is None:
         raise RuntimeError(f"no page query for {url}")
@@ -175,8 +181,7 @@ def _by_hand(persona: Persona, scenario: str):
 
 
 def _mogrify(sql, params):
-    with connection.cursor() as cursor:
-        return cursor.mogrify(sql, params).decode()
+    return connection.ops.compose_sql(sql, params)
 
 
 def raw_query(persona: Persona, scenario: str) -> str:
@@ -267,8 +272,7 @@ def detail_query_plan(persona: Persona):
     user = User.objects.get(pk=persona.user.pk)
     qs = access.visible_tickets(user).filter(pk=persona.detail_ids[0])
     sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        return explain_text(cursor.mogrify(sql, params).decode())
+    return explain_text(_mogrify(sql, params))
 
 
 def run(label: str, out: Path, iterations: int = 100, warmup: int = 10, only=None) -> dict:
