@@ -1,4 +1,4 @@
-"""python -m bench measure|http|instructions|report ... (bench/run.sh runs the whole thing)."""
+"""python -m bench measure|http|instructions|cpu|compare|report ... (bench/run.sh runs the whole thing)."""
 
 import argparse
 import os
@@ -36,6 +36,12 @@ def main(argv=None):
     instructions.add_argument("--label", required=True)
     instructions.add_argument("--requests", type=int, default=10)
     instructions.add_argument("--only", nargs="*")
+    cpu = sub.add_parser("cpu", help="CPU per list request: the Django process and its PostgreSQL backend")
+    cpu.add_argument("--label", required=True)
+    cpu.add_argument("--requests", type=int, default=500)
+    cpu.add_argument("--only", nargs="*")
+    compare = sub.add_parser("compare", help="measured runs side by side (A/B)")
+    compare.add_argument("labels", nargs="+")
     serve = sub.add_parser("serve", help="(for instructions) serve a persona's list page N times")
     serve.add_argument("key")
     serve.add_argument("count", type=int)
@@ -45,6 +51,11 @@ def main(argv=None):
     report.add_argument("--command", default="bench/run.sh")
     args = parser.parse_args(argv)
 
+    if args.action == "compare":
+        from .compare import table
+
+        print(table(args.labels, RESULTS))
+        return
     if args.action == "report":
         from .report import write
 
@@ -59,6 +70,10 @@ def main(argv=None):
         from .instructions import run
 
         run(args.label, RESULTS / f"{args.label}-instructions.json", args.requests, args.only)
+    elif args.action == "cpu":
+        from .cpu import run
+
+        run(args.label, RESULTS / f"{args.label}-cpu.json", args.requests, args.only)
     elif args.action == "serve":
         from .instructions import serve
 

@@ -29,7 +29,8 @@ WARMUP = 10
 
 
 def serve(key: str, count: int):
-    """Child process: serve ``key``'s list page ``count`` times after a warm-up."""
+    """Serve ``key``'s list page ``count`` times after a warm-up (the child process of
+    a count); returns the function that serves it once more."""
     from django.core.handlers.wsgi import WSGIHandler
 
     from .http import session_cookie
@@ -53,6 +54,7 @@ def serve(key: str, count: int):
 
     for _ in range(WARMUP + count):
         one()
+    return one
 
 
 def _count(key: str, requests: int) -> int:

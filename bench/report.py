@@ -82,6 +82,26 @@ def _instructions(run) -> list[str]:
     return [*lines, ""]
 
 
+def _cpu(run) -> list[str]:
+    """CPU per list request on each side (bench/cpu.py), when it was measured."""
+    measured = run.get("cpu")
+    if not measured:
+        return []
+    lines = [
+        "CPU per list request (bench/cpu.py; the page served through Django's WSGI handler, CPU time read"
+        " from /proc for the process and its PostgreSQL backend): 150 requests/s per core leaves 6.7 ms"
+        " for both.",
+        "",
+        "| persona | Python ms | PostgreSQL ms | both | req/s per core at that CPU |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for key, row in measured["personas"].items():
+        python, database = row["python_ms"], row["postgresql_ms"]
+        both = python + database
+        lines.append(f"| {key} | {_f(python, 2)} | {_f(database, 2)} | {_f(both, 2)} | {1000 / both:.0f} |")
+    return [*lines, ""]
+
+
 def _sql_table(run):
     """The page's database time next to the bare indexed query and the same page by hand."""
     lines = [
@@ -120,6 +140,8 @@ def write(labels, results_dir: Path, out: Path, command: str):
             runs[label]["http"] = json.loads(http.read_text()) if http.exists() else {"personas": {}}
             counted = results_dir / f"{label}-instructions.json"
             runs[label]["instructions"] = json.loads(counted.read_text()) if counted.exists() else None
+            cpu = results_dir / f"{label}-cpu.json"
+            runs[label]["cpu"] = json.loads(cpu.read_text()) if cpu.exists() else None
     first = runs[labels[0]] if labels[0] in runs else None
     lines = ["# Benchmark results", "", f"Made by `{command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.", ""]
     lines += _machine(results_dir)
@@ -167,6 +189,7 @@ def write(labels, results_dir: Path, out: Path, command: str):
         lines.append("")
         lines += _sql_table(run)
         lines += _breakdown(run)
+        lines += _cpu(run)
         lines += _instructions(run)
     if first and len(runs) > 1:
         last_label = list(runs)[-1]

@@ -42,6 +42,7 @@ for n in $SCALES; do
   echo "== measuring at $label"
   $PY -m bench measure --label "$label" --iterations "$ITERATIONS"
   $PY -m bench http --label "$label" --seconds "${HTTP_SECONDS:-10}" --workers "${HTTP_WORKERS:-3}"
+  $PY -m bench cpu --label "$label"
   labels+=("$label")
 done
 if command -v valgrind >/dev/null && [ -z "${NO_INSTRUCTIONS:-}" ]; then
