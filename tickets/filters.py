@@ -42,6 +42,8 @@ SORT_LABELS = [
     ("number", _("Number")),
     ("updated", _("Last change")),
 ]
+# Sorts an index on (contract or client, -created_at, -id) returns in order.
+DATE_SORTS = {None, "", "recent", "oldest"}
 # The filters in the first row of a list's filter form; the rest sit behind "More filters".
 PRIMARY_FILTERS = ("q", "sort", "status", "unit", "unallocated")
 
@@ -185,6 +187,17 @@ class TicketFilter(df.FilterSet):
         if self.scope == "client":
             return ["client"] if self.client_count <= 1 else []
         return []
+
+    @property
+    def date_order_only(self):
+        """Nothing filtered and the list in date order (newest or oldest first): the
+        order the per-contract and per-client date indexes give (paging.merged_keys)."""
+        if not self.is_bound or not self.form.is_valid():
+            return False
+        chosen = self.form.cleaned_data
+        return chosen.get("sort") in DATE_SORTS and all(
+            value in (None, "", [], False) for name, value in chosen.items() if name != "sort"
+        )
 
     @property
     def active_count(self):

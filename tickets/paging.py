@@ -13,12 +13,21 @@ A page is two statements:
   every skipped row (a "deferred join"), and a text search runs its trigram bitmap
   once, where counting and paging separately ran it twice (bench/README.md);
 - only those 25 rows, fetched by primary key with their joins.
+
+A person whose reach is several contracts (or clients) sees their tickets spread
+thinly through the global date index: a small provider's Gestor with 7 % of all
+tickets had 15,000 index entries read to find his first 1,001, and ten times that
+for page 400, growing with every other provider's tickets. When the list is in date
+order and nothing else is filtered, the keys come instead from one ordered index
+scan per contract, merged (``merge_on``): PostgreSQL's Merge Append reads about as
+many entries as the page needs, whoever else's tickets lie in between.
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.models import F
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000
@@ -70,19 +79,23 @@ def ordering_of(queryset) -> tuple:
     return tuple(queryset.query.order_by or queryset.model._meta.ordering or ("pk",))
 
 
-def keys_and_count(queryset, offset: int, size: int, cap: int) -> tuple[list, int]:
+def keys_and_count(queryset, offset: int, size: int, cap: int, merge_on=None) -> tuple[list, int]:
     """The keys of rows ``offset`` to ``offset + size`` of the ordered ``queryset``, and
     how many rows it has, counted up to ``cap``, from one scan of its first ``cap`` keys.
 
     PostgreSQL gathers those keys into one array and returns only the page's slice and
     the array's length, so a deep page does not ship its offset's keys over the wire.
+    ``merge_on``: see ``merged_keys``.
     """
     ordered = queryset.values_list("pk", flat=True)[:cap]
     if connections[queryset.db].vendor != "postgresql":
         keys = list(ordered)
         return keys[offset : offset + size], len(keys)
     try:
-        sql, params = ordered.query.get_compiler(queryset.db).as_sql()
+        if merge_on and len(merge_on[1]) > 1 and all(isinstance(t, str) for t in ordering_of(queryset)):
+            sql, params = merged_keys(queryset, merge_on, cap)
+        else:
+            sql, params = ordered.query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # a filter Django knows matches nothing (e.g. an out-of-range number)
         return [], 0
     # The inner SQL is compiled by Django itself: values stay parameters. MATERIALIZED,
@@ -97,7 +110,52 @@ def keys_and_count(queryset, offset: int, size: int, cap: int) -> tuple[list, in
     return keys, count
 
 
-def paginate(queryset, raw_page, page_size: int | None = None, *, rows=None, within=None) -> Page:
+# Stands for each branch's value while the branch is compiled once (no field merged
+# on holds negative values: they are primary keys).
+_BRANCH = -987654321
+
+
+def merged_keys(queryset, merge_on: tuple[str, list], cap: int) -> tuple[str, tuple]:
+    """SQL for the first ``cap`` keys of the ordered ``queryset``, as the ordered merge
+    of one branch per value of ``merge_on`` = (field, values): ``queryset`` narrowed to
+    ``field = value``, each in the same order and limited to ``cap``.
+
+    For an order an index on (field, that order) gives, each branch is an ordered
+    index scan and PostgreSQL merges them (Merge Append), reading little more than
+    ``cap`` entries in all. Each branch is ``queryset`` itself narrowed, so the keys
+    are the same as without merging, and never more than ``queryset`` holds. The
+    branch is compiled once and repeated with each value: building one queryset per
+    value took the ORM about 0.3 ms each.
+    """
+    field, values = merge_on
+    ordering = ordering_of(queryset)
+    # The order's columns under fixed names, for the merge's own ORDER BY.
+    columns = {f"merge_order_{i}": F(term.lstrip("-")) for i, term in enumerate(ordering)}
+    branch = (
+        queryset.filter(**{field: _BRANCH})
+        .annotate(merge_key=F("pk"), **columns)
+        .values_list("merge_key", *columns)
+        .order_by(*ordering)[:cap]
+    )
+    sql, params = branch.query.get_compiler(queryset.db).as_sql()
+    params = list(params)
+    at = params.index(_BRANCH)
+    merged_params = []
+    for value in values:
+        merged_params += [*params[:at], value, *params[at + 1 :]]
+    union = " UNION ALL ".join([f"({sql})"] * len(values))
+    order = ", ".join(
+        f'merged."{name}" {"DESC" if term.startswith("-") else "ASC"}'
+        for name, term in zip(columns, ordering, strict=True)
+    )
+    # Names and directions come from the ordering (strings the views allow), values stay parameters.
+    statement = f'SELECT merged."merge_key" FROM ({union}) merged ORDER BY {order} LIMIT %s'  # noqa: S608
+    return statement, (*merged_params, cap)
+
+
+def paginate(
+    queryset, raw_page, page_size: int | None = None, *, rows=None, within=None, merge_on=None
+) -> Page:
     """One page of ``queryset`` (the visible, filtered, ordered rows), in two queries:
     its keys with the capped count, then its rows by key.
 
@@ -105,20 +163,22 @@ def paginate(queryset, raw_page, page_size: int | None = None, *, rows=None, wit
     that fetches the page's rows by key; it defaults to nothing. ``within`` is where
     those rows are fetched from: the person's reach, so that a ticket taken from him
     between the two statements is not drawn (default: the model's manager).
+    ``merge_on`` = (field, values): ``queryset`` is within those values of ``field``
+    and its order is one an index on (field, order) gives: see ``merged_keys``.
     """
     page_size = page_size or PAGE_SIZE
     number = page_number(raw_page)
     ordering = ordering_of(queryset)
     offset = (number - 1) * page_size
     cap = max(COUNT_CAP, offset + page_size) + 1
-    keys, count = keys_and_count(queryset.order_by(*ordering), offset, page_size, cap)
+    keys, count = keys_and_count(queryset.order_by(*ordering), offset, page_size, cap, merge_on)
     if not keys and number > 1:
         # Past the end (an old link, a list that shrank): show the last page instead.
         # The count is exact here (it stopped short of the cap).
         number = max(1, -(-count // page_size))
         offset = (number - 1) * page_size
         if count:
-            keys, count = keys_and_count(queryset.order_by(*ordering), offset, page_size, cap)
+            keys, count = keys_and_count(queryset.order_by(*ordering), offset, page_size, cap, merge_on)
     # The keys come from the visible queryset; fetching their rows within the reach
     # again (a few primary-key probes) holds even if a grant went in between.
     fetch = (within if within is not None else queryset.model._default_manager.all()).filter(pk__in=keys)

@@ -102,3 +102,79 @@ def test_a_ticket_taken_away_between_the_keys_and_the_rows_is_not_drawn(
     client.force_login(tecnico1)
     html = client.get("/meus-tickets/").content.decode()
     assert f'id="card-{t1.pk}"' not in html
+
+
+# ---- merging one date-ordered scan per contract (paging.merged_keys) ------------------
+
+
+def spread(world):
+    """The tickets under three contracts, and merging on those contracts."""
+    contracts = [world["clima_sm"], world["eletrica_sm"], world["clima_banco"]]
+    return Ticket.objects.filter(contract__in=contracts), ("contract_id", sorted(c.pk for c in contracts))
+
+
+@pytest.mark.parametrize("order", [("-created_at", "-id"), ("created_at", "id")])
+def test_merging_per_contract_gives_the_same_pages_and_counts(world, small_cap, order):
+    tickets, merge_on = spread(world)
+    tickets = tickets.order_by(*order)
+    assert tickets.count() == 5
+    for number in ("1", "2", "3", "9"):
+        plain = paging.paginate(tickets, number, 2)
+        merged = paging.paginate(tickets, number, 2, merge_on=merge_on)
+        assert [t.pk for t in merged.object_list] == [t.pk for t in plain.object_list]
+        assert (merged.number, merged.count, merged.count_capped, merged.has_next) == (
+            plain.number,
+            plain.count,
+            plain.count_capped,
+            plain.has_next,
+        )
+
+
+def test_merging_never_reaches_past_the_queryset(world):
+    _, merge_on = spread(world)
+    # Merged on three contracts, a queryset of one contract less a ticket holds only that.
+    narrowed = Ticket.objects.filter(contract=world["clima_sm"]).exclude(pk=world["t2"].pk)
+    page = paging.paginate(narrowed.order_by("-created_at", "-id"), "1", 25, merge_on=merge_on)
+    assert [t.pk for t in page.object_list] == [world["t3"].pk, world["t1"].pk]
+    assert (page.count, page.has_next) == (2, False)
+
+
+@pytest.mark.parametrize(
+    ("query", "merged"),
+    [
+        ({}, True),
+        ({"page": "1", "sort": "oldest"}, True),
+        ({"sort": "priority"}, False),
+        ({"q": "refletor"}, False),
+        ({"status": "aberto"}, False),
+    ],
+)
+def test_the_queue_of_several_contracts_merges_only_in_date_order_without_filters(
+    world, client, django_capture_on_commit_callbacks, query, merged
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from providers import services as provider_services
+    from providers.models import ProviderMember
+
+    gestor = world["gestor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        provider_services.member_register(
+            contract=world["clima_banco"],
+            email=gestor.email,
+            full_name=gestor.full_name,
+            role=ProviderMember.Role.GESTOR,
+            by=world["other_client_admin"],
+            invite=False,
+        )
+    client.force_login(gestor)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/fila/", query).content.decode()
+    keys = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH page AS")]
+    # On PostgreSQL the keys are one statement; SQLite reads them as a plain list.
+    assert len(keys) == (1 if connection.vendor == "postgresql" else 0)
+    assert all(("UNION ALL" in sql) == merged for sql in keys)
+    if not query or "sort" in query:
+        # Both contracts' tickets, under one reach: Supermercados' and the bank's.
+        assert all(f'id="row-{world[name].pk}"' in html for name in ("t1", "t2", "t3", "b1"))

@@ -75,7 +75,13 @@ def ticket_list(request, scope):
     filterset = _filter(scope, reach, data, visible, panel=fragment == FILTER_PANEL)
     if fragment == FILTER_PANEL:
         return render(request, "tickets/_filters_more.html", {"filter": filterset})
-    page = paginate(filterset.qs, request.GET.get("page"), rows=lambda qs: rows_of(qs, scope), within=visible)
+    page = paginate(
+        filterset.qs,
+        request.GET.get("page"),
+        rows=lambda qs: rows_of(qs, scope),
+        within=visible,
+        merge_on=_merge_on(scope, reach, filterset),
+    )
     query = data.copy()
     query.pop("page", None)
     context = {
@@ -99,6 +105,21 @@ def _filter(scope, reach, data, visible, *, panel):
         contract_ids=reach.gestor_contract_ids,
         panel=panel,
     )
+
+
+def _merge_on(scope, reach, filterset):
+    """The page's keys as the merge of one date-ordered index scan per contract (the
+    queue) or per client (the client's list), when the list is in date order and
+    nothing else is filtered (paging.merged_keys). A small provider's tickets lie
+    thinly through the global date index: page 1 read 15,000 entries for his first
+    1,001 at 1M tickets, growing with everyone else's; merged, about 1,001."""
+    if not filterset.date_order_only:
+        return None
+    if scope == "queue":
+        return ("contract_id", sorted(reach.gestor_contract_ids))
+    if scope == "client":
+        return ("client_id", sorted(reach.client_ids))
+    return None
 
 
 @vary_on_headers("HX-Request", "HX-Target")
