@@ -42,7 +42,7 @@ SORT_LABELS = [
     ("number", _("Number")),
     ("updated", _("Last change")),
 ]
-# Sorts an index on (contract or client, -created_at, -id) returns in order.
+# Sorts an index on (contract or client, [status,] -created_at, -id) returns in order.
 DATE_SORTS = {None, "", "recent", "oldest"}
 # The filters in the first row of a list's filter form; the rest sit behind "More filters".
 PRIMARY_FILTERS = ("q", "sort", "status", "unit", "unallocated")
@@ -189,14 +189,21 @@ class TicketFilter(df.FilterSet):
         return []
 
     @property
-    def date_order_only(self):
-        """Nothing filtered and the list in date order (newest or oldest first): the
-        order the per-contract and per-client date indexes give (paging.merged_keys)."""
+    def index_date_order(self):
+        """The list in date order (newest or oldest first) with nothing filtered but at
+        most one status: an order the indexes on (contract or client, [status,]
+        -created_at, -id) give, one contract or client at a time (paging.merged_keys)."""
         if not self.is_bound or not self.form.is_valid():
             return False
         chosen = self.form.cleaned_data
-        return chosen.get("sort") in DATE_SORTS and all(
-            value in (None, "", [], False) for name, value in chosen.items() if name != "sort"
+        return (
+            chosen.get("sort") in DATE_SORTS
+            and len(chosen.get("status") or []) <= 1
+            and all(
+                value in (None, "", [], False)
+                for name, value in chosen.items()
+                if name not in {"sort", "status"}
+            )
         )
 
     @property

@@ -18,9 +18,9 @@ A person whose reach is several contracts (or clients) sees their tickets spread
 thinly through the global date index: a small provider's Gestor with 7 % of all
 tickets had 15,000 index entries read to find his first 1,001, and ten times that
 for page 400, growing with every other provider's tickets. When the list is in date
-order and nothing else is filtered, the keys come instead from one ordered index
-scan per contract, merged (``merge_on``): PostgreSQL's Merge Append reads about as
-many entries as the page needs, whoever else's tickets lie in between.
+order and nothing but one status is filtered, the keys come instead from one
+ordered index scan per contract, merged (``merge_on``): PostgreSQL's Merge Append
+reads about as many entries as the page needs, whoever else's tickets lie in between.
 """
 
 from dataclasses import dataclass

@@ -110,10 +110,10 @@ def _filter(scope, reach, data, visible, *, panel):
 def _merge_on(scope, reach, filterset):
     """The page's keys as the merge of one date-ordered index scan per contract (the
     queue) or per client (the client's list), when the list is in date order and
-    nothing else is filtered (paging.merged_keys). A small provider's tickets lie
-    thinly through the global date index: page 1 read 15,000 entries for his first
-    1,001 at 1M tickets, growing with everyone else's; merged, about 1,001."""
-    if not filterset.date_order_only:
+    nothing but one status is filtered (paging.merged_keys). A small provider's
+    tickets lie thinly through the global date index: page 1 read 15,000 entries for
+    his first 1,001 at 1M tickets, growing with everyone else's; merged, about 1,001."""
+    if not filterset.index_date_order:
         return None
     if scope == "queue":
         return ("contract_id", sorted(reach.gestor_contract_ids))
