@@ -135,6 +135,20 @@ def test_merging_per_contract_gives_the_same_pages_and_counts(world, small_cap, 
         )
 
 
+def test_a_reach_of_more_contracts_than_merge_max_keeps_one_scan(world, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tickets, merge_on = spread(world)
+    tickets = tickets.order_by("-created_at", "-id")
+    expected = [t.pk for t in paging.paginate(tickets, "1", 25, merge_on=merge_on).object_list]
+    monkeypatch.setattr(paging, "MERGE_MAX", 2)
+    with CaptureQueriesContext(connection) as captured:
+        page = paging.paginate(tickets, "1", 25, merge_on=merge_on)
+    assert [t.pk for t in page.object_list] == expected and len(expected) == 5
+    assert not any("UNION ALL" in q["sql"] for q in captured.captured_queries)
+
+
 def test_merging_never_reaches_past_the_queryset(world):
     _, merge_on = spread(world)
     # Merged on three contracts, a queryset of one contract less a ticket holds only that.
