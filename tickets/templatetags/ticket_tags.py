@@ -62,13 +62,3 @@ def secondary_filters_active(filterset):
         for name, value in filterset.form.cleaned_data.items()
         if name not in PRIMARY_FILTERS and value not in (None, "", [], False)
     )
-
-
-@register.filter
-def blank_label(field, label):
-    """Name the empty choice of a filter select ("All units") instead of "---------"."""
-    # The widget draws its own copy of the choices, whose empty entry may come from the
-    # class-level field ("---------"): give it the list to draw, empty entry first.
-    choices = [c for c in field.field.choices if c[0] not in ("", None)]
-    field.field.widget.choices = [("", label), *choices]
-    return field
