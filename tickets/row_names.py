@@ -13,7 +13,7 @@ the models' own metadata; none takes a parameter, so nothing from a request reac
 this SQL.
 """
 
-from functools import cache
+from functools import cache, cached_property
 
 from django.apps import apps
 from django.db import models
@@ -30,6 +30,13 @@ class FixedSQL(models.Expression):
         super().__init__(output_field=models.TextField())
         self.sql = sql
         self.sqlite = sqlite or sql
+
+    @cached_property
+    def identity(self):
+        # What Expression.identity computes (the class and the constructor's
+        # arguments) without binding the constructor's signature for each instance:
+        # a page builds eight of these and the compiler hashes them.
+        return (FixedSQL, self.sql, self.sqlite)
 
     def as_sql(self, compiler, connection):
         return self.sql, ()

@@ -54,8 +54,10 @@ ROWS = {
 def rows_of(queryset, scope):
     """``queryset`` fetching what ``scope``'s rows (or cards) print."""
     columns, names, with_tags = ROWS[scope]
-    queryset = queryset.only(*COLUMNS, *columns).with_row_names(*names)
-    return queryset.with_tag_names() if with_tags else queryset
+    # One annotate() for the names and the tag names (Ticket.with_tag_names): each
+    # call clones the query.
+    tags = ("tag_names_joined",) if with_tags else ()
+    return queryset.only(*COLUMNS, *columns).with_row_names(*names, *tags)
 
 
 # A primary key no ticket will have, standing in for the real one in a reversed URL.

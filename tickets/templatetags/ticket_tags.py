@@ -1,6 +1,8 @@
 from django import template
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+
+from trilogo.html import html_format
 
 from .. import badges, rows
 from ..filters import PRIMARY_FILTERS
@@ -39,6 +41,32 @@ def mine_cards(context, tickets):
 @register.simple_tag(takes_context=True)
 def mine_card(context, ticket, updated=False):
     return rows.mine_card(ticket, context.get("csrf_token"), updated=updated)
+
+
+@register.simple_tag
+def status_toggles(field, label_class, box_id):
+    """The status filter's checkboxes as toggle buttons (``field``: its bound field):
+    drawn here, as the rows are, instead of a template loop over Django's
+    subwidgets, which cost ~0.25 ms a page. ``box_id``: each box's id, formatted
+    with ``index`` and ``value``."""
+    chosen = {str(value) for value in field.value() or ()}
+    boxes = []
+    for index, (value, label) in enumerate(field.field.choices):
+        box = box_id.format(index=index, value=value)
+        boxes.append(
+            html_format(
+                '<input type="checkbox" class="btn-check" name="{}" value="{}" id="{}"'
+                ' autocomplete="off"{}>\n<label class="{}" for="{}">{}</label>',
+                field.html_name,
+                value,
+                box,
+                " checked" if str(value) in chosen else "",
+                label_class,
+                box,
+                label,
+            )
+        )
+    return SafeString("\n".join(boxes))
 
 
 @register.filter

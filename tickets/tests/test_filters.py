@@ -88,3 +88,32 @@ def test_each_dropdown_names_its_empty_choice(world, client):
         assert options.startswith('<option value="" selected>Qualquer</option>'), name
         assert options.count('value=""') == 1, name
     assert "---------" not in page + panel
+
+
+# What the list templates drew with Django's subwidgets before status_toggles.
+SUBWIDGET_LOOP = (
+    '{% for box in field %}\n<input type="checkbox" class="btn-check" name="status"'
+    ' value="{{ box.data.value }}" id="{{ box.id_for_label }}" autocomplete="off"'
+    "{% if box.data.selected %} checked{% endif %}>\n"
+    '<label class="css" for="{{ box.id_for_label }}">{{ box.choice_label }}</label>{% endfor %}'
+)
+
+
+@pytest.mark.parametrize(
+    "data", ["", "status=aberto", "status=aberto&status=arquivado", "status=nenhum&status=executado"]
+)
+@pytest.mark.parametrize("language", ["pt-br", "en"])
+def test_the_status_toggles_are_the_subwidgets_html(world, data, language):
+    from django.template import engines
+    from django.utils import translation
+
+    from tickets.templatetags.ticket_tags import status_toggles
+
+    with translation.override(language):
+        field = build(data, {world["supermercados"].pk}).form["status"]
+        before = engines["django"].from_string(SUBWIDGET_LOOP).render({"field": field})
+        after = status_toggles(field, "css", "id_status_{index}")
+    assert " ".join(after.split()) == " ".join(before.split())
+    assert after.count(" checked") == len(
+        {"aberto", "arquivado", "executado"} & set(QueryDict(data).getlist("status"))
+    )

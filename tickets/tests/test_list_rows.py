@@ -128,3 +128,18 @@ def test_a_cards_address_line_from_sql_is_the_units_full_address(world, address,
     card = rows_of(Ticket.objects.filter(pk=t1.pk), "mine").get()
     assert card.unit_address_line == unit.full_address
     assert card.unit_name == unit.name and card.client_name == t1.client.name
+
+
+def test_fixed_sql_columns_are_equal_when_their_sql_is():
+    """FixedSQL's own identity (tickets/row_names.py) keeps Expression's equality: the
+    class and the constructor's arguments."""
+    from django.db.models import Value
+
+    from tickets.row_names import FixedSQL
+
+    assert FixedSQL("a") == FixedSQL("a") and hash(FixedSQL("a")) == hash(FixedSQL("a"))
+    assert FixedSQL("a", "b") == FixedSQL("a", "b")
+    assert FixedSQL("a") != FixedSQL("b")
+    assert FixedSQL("a", "b") != FixedSQL("a", "c")
+    assert FixedSQL("a") != Value("a")
+    assert len({FixedSQL("a"), FixedSQL("a"), FixedSQL("b")}) == 2
