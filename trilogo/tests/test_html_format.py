@@ -16,7 +16,12 @@ VALUES = [
     mark_safe("<strong>safe</strong>"),
     gettext_lazy("Open"),
     123,
+    -7,
+    True,
+    2.5,
     None,
+    SafeString("<em>já seguro</em>"),
+    type("Texto", (str,), {})("<b>uma subclasse de str</b>"),
     "",
     "Ação — São Paulo / SP",
 ]
