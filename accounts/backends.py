@@ -12,11 +12,10 @@ with ``PREPARED_STATEMENTS`` off, so is this.
 
 from functools import cache
 
-from django.conf import settings
 from django.contrib.auth import backends, get_user_model
 from django.db import connections, router
 
-from trilogo.prepared import PreparedStatement
+from trilogo.prepared import PreparedStatement, prepares
 
 
 @cache
@@ -29,7 +28,7 @@ class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id):
         model = get_user_model()
         database = connections[router.db_for_read(model)]
-        if database.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
+        if not prepares(database):
             return super().get_user(user_id)
         concrete = model._meta.concrete_fields
         quote = database.ops.quote_name

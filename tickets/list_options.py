@@ -143,10 +143,6 @@ class ListOptions:
     def choices(self, kind):
         return [(str(o.pk), o.label) for o in self.by_kind[kind]]
 
-    def __deepcopy__(self, memo):
-        # Forms deep-copy their fields (and so their choices): share the one load.
-        return self
-
     def allocation_choices(self):
         """Who can take the Gestor's tickets, with their open tickets and next deadline
         (what tickets.selectors.allocation_choices gives, from the same query)."""

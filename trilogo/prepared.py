@@ -22,6 +22,11 @@ from django.conf import settings
 _PARAMETER = re.compile(r"%\((\w+)\)s")
 
 
+def prepares(database) -> bool:
+    """Whether statements are prepared on ``database`` (a Django connection)."""
+    return database.vendor == "postgresql" and settings.PREPARED_STATEMENTS
+
+
 class PreparedStatement:
     """``sql`` with ``%(name)s`` parameters, typed by ``types`` ({name: PostgreSQL type})."""
 
@@ -36,7 +41,7 @@ class PreparedStatement:
     def execute(self, cursor, params: dict):
         """Run it on ``cursor`` (a Django cursor)."""
         database = cursor.db  # this thread's connection, not the module-level proxy
-        if database.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
+        if not prepares(database):
             cursor.execute(self.sql, params)
             return
         prepared = database.__dict__.setdefault("trilogo_prepared", set())

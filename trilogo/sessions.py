@@ -10,12 +10,11 @@ databases, or with ``PREPARED_STATEMENTS`` off, so does reading.
 
 from functools import cache
 
-from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
-from trilogo.prepared import PreparedStatement
+from trilogo.prepared import PreparedStatement, prepares
 
 
 @cache
@@ -27,7 +26,7 @@ def _read_statement(table: str) -> PreparedStatement:
 class SessionStore(db.SessionStore):
     def load(self):
         database = connections[router.db_for_read(self.model)]
-        if database.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
+        if not prepares(database):
             return super().load()
         statement = _read_statement(database.ops.quote_name(self.model._meta.db_table))
         with database.cursor() as cursor:
