@@ -12,7 +12,6 @@ to that reach.
 
 import copy
 from datetime import date, datetime, time, timedelta
-from html import escape
 
 import django_filters as df
 from django import forms
@@ -84,9 +83,7 @@ class FastSelect(forms.Select):
         for key, label in self.choices:
             key = "" if key is None else str(key)
             selected = " selected" if key in chosen else ""
-            # Most labels are plain text (names from the database): escaped directly.
-            text = escape(label) if type(label) is str else escape_html(label)
-            options.append(f'<option value="{escape(key)}"{selected}>{text}</option>')
+            options.append(f'<option value="{escape_html(key)}"{selected}>{escape_html(label)}</option>')
         select = f'<select name="{escape_html(name)}"{flatatt(attrs)}>{"".join(options)}</select>'
         return mark_safe(select)  # noqa: S308 - every value escaped
 
