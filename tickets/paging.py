@@ -71,6 +71,12 @@ class Page:
         return self.number >= MAX_PAGES and self.has_next
 
 
+def within_cap(raw_page) -> bool:
+    """Whether page ``raw_page`` ends within the first ``COUNT_CAP`` keys: its keys
+    statement then reads at most ``COUNT_CAP + 1`` of them."""
+    return page_number(raw_page) * PAGE_SIZE <= COUNT_CAP
+
+
 def page_number(raw) -> int:
     try:
         return min(max(int(raw), 1), MAX_PAGES)

@@ -72,6 +72,40 @@ def test_tecnico1_sees_his_tickets_and_as_gestor_the_banco_tickets(world):
     assert names(world, access.gestor_tickets(tecnico1)) == {"b1"}
 
 
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_meus_tickets_probed_or_joined_holds_the_same_tickets(world, persona):
+    # Outsiders included: a Gestor, client staff, another provider's technician.
+    user = fresh(world[persona])
+    joined = names(world, access.executante_tickets(user))
+    assert names(world, access.executante_tickets(user, probe_grants=True)) == joined
+    assert joined == {"tecnico1": {"t1"}, "tecnico2": {"t2"}, "other_tecnico": {"t4"}}.get(persona, set())
+
+
+@pytest.mark.parametrize("probe_grants", [False, True])
+def test_meus_tickets_needs_both_the_allocation_and_the_view_grant(world, probe_grants):
+    from tickets.grants import view_perm_id
+    from tickets.models import Ticket, TicketUserObjectPermission
+
+    tecnico1, tecnico2, t1, t2 = fresh(world["tecnico1"]), world["tecnico2"], world["t1"], world["t2"]
+
+    def mine():
+        return names(world, access.executante_tickets(tecnico1, probe_grants=probe_grants))
+
+    grants = TicketUserObjectPermission.objects
+    assert grants.filter(user=tecnico1, content_object=t1).exclude(permission_id=view_perm_id()).exists()
+    # His view grant on t1 handed to someone else (by hand: the services move the
+    # allocation and the grants together); his other grants on t1 and the allocation
+    # stay. Not his to see any more.
+    grants.filter(user=tecnico1, content_object=t1, permission_id=view_perm_id()).update(user=tecnico2)
+    assert mine() == set()
+    # A view grant without the allocation (t2 is tecnico2's) shows nothing either...
+    grants.filter(user=tecnico2, content_object=t2, permission_id=view_perm_id()).update(user=tecnico1)
+    assert mine() == set()
+    # ...and with it, it shows.
+    Ticket.objects.filter(pk=t2.pk).update(executante=tecnico1)
+    assert mine() == {"t2"}
+
+
 def test_reallocation_moves_visibility_on_the_next_request(world, client):
     t1 = world["t1"]
     services.ticket_allocate(ticket=t1, executante=world["tecnico2"], by=world["gestor"])

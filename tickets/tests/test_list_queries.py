@@ -191,3 +191,38 @@ def test_queue_filter_choices_follow_the_gestors_contracts_only(demo, client):
     bulk = client.get(reverse("tickets:queue"), **BULK_CHOICES).content.decode()
     assert str(demo["tecnico2"]) not in bulk  # Executante under Supermercados only
     assert bulk.count("<option") == len(people) + 1
+
+
+GRANT_PROBE = 'EXISTS (SELECT 1 FROM "tickets_ticketuserobjectpermission"'
+
+
+@pytest.mark.parametrize(
+    ("query", "probed"),
+    [
+        ({}, True),  # the default page: work to do, by deadline
+        ({"status": "executado"}, True),
+        ({"status": ["aberto", "em_execucao"], "page": "2"}, True),
+        ({"status": ["aberto", "em_execucao"], "q": "refletor"}, False),  # a text search
+        ({"status": ["aberto", "em_execucao"], "page": "41"}, False),  # past the count's cap
+        ({"status": ["aberto", "vistoriado"]}, False),  # a closed status
+        ({"sort": "priority"}, False),  # every status
+    ],
+)
+def test_meus_tickets_probes_grants_only_when_its_candidates_are_few(demo, client, query, probed):
+    """access.executante_tickets' two forms of the grant check, chosen by the list
+    (views.lists._bounded); both draw the same cards (test_access.py)."""
+    _make(demo, 3)
+    client.force_login(demo["tecnico1"])
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("tickets:mine"), query)
+    assert response.status_code == 200
+    pages = [q["sql"] for q in ctx.captured_queries if "LIMIT" in q["sql"] and "tickets_ticket" in q["sql"]]
+    assert pages, "no page query"
+    assert (GRANT_PROBE in pages[0]) is probed
+    # The page's rows are fetched by key within the semi-join: probing grants there
+    # made PostgreSQL intersect the keys with all his tickets instead.
+    rows = [q["sql"] for q in ctx.captured_queries if '"tickets_ticket"."title"' in q["sql"]]
+    assert bool(rows) is (query.get("status") != "executado")  # no keys, no rows statement
+    assert not any(GRANT_PROBE in sql for sql in rows)
+    # Past the end shows the last page; only "executado" holds none of his tickets.
+    assert (b"Refletor 0" in response.content) is (query.get("status") != "executado")

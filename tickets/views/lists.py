@@ -9,7 +9,8 @@ from django.views.decorators.vary import vary_on_headers
 from .. import access
 from ..filters import TicketFilter
 from ..list_options import ListOptions
-from ..paging import paginate
+from ..models import Ticket
+from ..paging import paginate, within_cap
 from ..rows import rows_of
 
 # A technician opening "Meus tickets" wants the work still to do, soonest deadline first.
@@ -72,7 +73,12 @@ def ticket_list(request, scope):
         context = {"choices": options.allocation_choices(), "blank": _("Allocate selected to…")}
         return render(request, "tickets/_executante_options.html", context)
     visible = base(request.user)
-    filterset = _filter(scope, reach, data, visible, panel=fragment == FILTER_PANEL)
+    # The keys of Meus tickets may probe his grants (_bounded); the page's 25 rows are
+    # fetched within the semi-join form, which PostgreSQL probes by key anyway.
+    keyed = visible
+    if scope == "mine" and _bounded(data, request.GET.get("page")):
+        keyed = access.executante_tickets(request.user, probe_grants=True)
+    filterset = _filter(scope, reach, data, keyed, panel=fragment == FILTER_PANEL)
     if fragment == FILTER_PANEL:
         return render(request, "tickets/_filters_more.html", {"filter": filterset})
     page = paginate(
@@ -104,6 +110,24 @@ def _filter(scope, reach, data, visible, *, panel):
         client_ids=reach.gestor_client_ids if scope == "queue" else reach.client_ids,
         contract_ids=reach.gestor_contract_ids,
         panel=panel,
+    )
+
+
+def _bounded(data, raw_page):
+    """Whether this page of Meus tickets has few candidates to check grants for, so
+    that probing each one's grant beats hashing all of the person's grants
+    (access.executante_tickets): only tickets not yet closed (one person's open work
+    is a few hundred at most, where his grants pile up with the years), no text
+    search (PostgreSQL misjudges its trigram index once the grant is a probe) and a
+    page within the count's cap. Measured at 1M (bench/README.md): 1.6 → 0.5 ms for
+    the keys of the default page of a technician with 10,000 tickets; any status closed, or a
+    sort no index gives over all of them, was slower probed (up to 2x)."""
+    statuses = set(data.getlist("status"))
+    return bool(
+        statuses
+        and statuses.isdisjoint(Ticket.CLOSED_STATUSES)
+        and not (data.get("q") or "").strip()
+        and within_cap(raw_page)
     )
 
 
