@@ -28,6 +28,9 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F
+from django.db.models.expressions import Col
+from django.db.models.lookups import In
+from django.db.models.sql.where import AND
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000
@@ -141,6 +144,7 @@ def merged_keys(queryset, merge_on: tuple[str, list], cap: int) -> tuple[str, tu
     value took the ORM about 0.3 ms each.
     """
     field, values = merge_on
+    queryset = _without_implied(queryset, field, values)
     ordering = ordering_of(queryset)
     # The order's columns under fixed names, for the merge's own ORDER BY.
     columns = {f"merge_order_{i}": F(term.lstrip("-")) for i, term in enumerate(ordering)}
@@ -164,6 +168,39 @@ def merged_keys(queryset, merge_on: tuple[str, list], cap: int) -> tuple[str, tu
     # Names and directions come from the ordering (strings the views allow), values stay parameters.
     statement = f'SELECT merged."merge_key" FROM ({union}) merged ORDER BY {order} LIMIT %s'  # noqa: S608
     return statement, (*merged_params, cap)
+
+
+def _without_implied(queryset, field: str, values):
+    """``queryset`` without its top-level ``field IN (...)`` conditions that hold for
+    every one of ``values``: in a branch narrowed to ``field = value`` they are implied.
+
+    Left in, PostgreSQL multiplies the two conditions' selectivities and expects half
+    the rows a contract holds: at 10k tickets, where one contract holds about as many
+    as the count's cap, it then sorted each contract's tickets instead of reading its
+    ordered index (gestor_big's keys: 5.0 → 1.0 ms; at 1M 1.04 → 0.85 ms). Anything
+    else in the queryset stays, and so does this condition when it is not plainly
+    there (nested, negated, another table's column)."""
+    where = queryset.query.where
+    if where.connector != AND or where.negated:
+        return queryset
+    table = queryset.model._meta.db_table
+
+    def implied(node):
+        return (
+            isinstance(node, In)
+            and isinstance(node.lhs, Col)
+            and node.lhs.alias == table
+            and node.lhs.target.attname == field
+            and isinstance(node.rhs, (list, tuple, set, frozenset))
+            and set(values) <= set(node.rhs)
+        )
+
+    keep = [node for node in where.children if not implied(node)]
+    if len(keep) == len(where.children):
+        return queryset
+    narrowed = queryset.all()
+    narrowed.query.where = type(where)(keep, AND)
+    return narrowed
 
 
 def paginate(

@@ -199,3 +199,22 @@ def test_the_queue_of_several_contracts_merges_only_in_date_order_without_filter
     if not query or "sort" in query or query == {"status": "aberto"}:
         # Both contracts' tickets, under one reach: Supermercados' and the bank's.
         assert all(f'id="row-{world[name].pk}"' in html for name in ("t1", "t2", "t3", "b1"))
+
+
+def test_merged_branches_drop_the_reach_condition_they_imply(world):
+    tickets, merge_on = spread(world)
+    sql, _ = paging.merged_keys(tickets.order_by("-created_at", "-id"), merge_on, 11)
+    # Each branch is "contract_id = value" alone: with the reach's IN beside it,
+    # PostgreSQL expected half the rows and sorted instead of reading the index.
+    assert sql.count('"contract_id" = ') == 3
+    assert '"contract_id" IN (' not in sql
+
+
+def test_a_condition_narrower_than_the_merge_stays(world):
+    _, merge_on = spread(world)  # three contracts
+    two = Ticket.objects.filter(contract__in=[world["clima_sm"], world["clima_banco"]])
+    sql, _ = paging.merged_keys(two.order_by("-created_at", "-id"), merge_on, 11)
+    assert sql.count('"contract_id" IN (') == 3
+    page = paging.paginate(two.order_by("-created_at", "-id"), "1", 25, merge_on=merge_on)
+    expected = {world[name].pk for name in ("t1", "t2", "t3", "b1")}
+    assert {t.pk for t in page.object_list} == expected and page.count == 4
