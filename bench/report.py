@@ -195,12 +195,25 @@ def write(labels, results_dir: Path, out: Path, command: str):
         last_label = list(runs)[-1]
         last = runs[last_label]
         lines += [f"## Scaling: list p50 at {last_label} / at {labels[0]}", ""]
-        lines += ["| persona | " + " | ".join(runs) + " | ratio |", "|---|" + "---:|" * (len(runs) + 1)]
+        lines += [
+            "| persona | " + " | ".join(runs) + " | ratio | tickets drawn (" + " / ".join(runs) + ") |",
+            "|---|" + "---:|" * (len(runs) + 2),
+        ]
         for key in last["personas"]:
-            values = [runs[lb]["personas"].get(key, {}).get("list", {}).get("p50_ms") for lb in runs]
+            lists = [runs[lb]["personas"].get(key, {}).get("list", {}) for lb in runs]
+            values = [lst.get("p50_ms") for lst in lists]
             ratio = _ratio(values[-1], values[0])
-            lines.append(f"| {key} | " + " | ".join(_f(v) for v in values) + f" | {_f(ratio, 2)}x |")
-        lines.append("")
+            counts = " / ".join(str(lst.get("drawn", "?")) for lst in lists)
+            lines.append(
+                f"| {key} | " + " | ".join(_f(v) for v in values) + f" | {_f(ratio, 2)}x | {counts} |"
+            )
+        lines += [
+            "",
+            "Tickets drawn: the rows or cards on that list page. Where a page draws fewer at 10k"
+            " (a technician's open work grows with the data), the ratio compares pages that do"
+            " not show the same amount.",
+            "",
+        ]
         lines += [f"## Plans at {last_label}", ""]
         for key, row in last["personas"].items():
             lines += [f"<details><summary>{key}: list page SQL (EXPLAIN ANALYZE)</summary>", "", "```"]
