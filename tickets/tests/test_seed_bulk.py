@@ -1,10 +1,12 @@
 """manage.py seed_bulk: the benchmark's skewed world, and grants written like the services write them."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from accounts.models import User
 from providers.models import ProviderMember
@@ -55,6 +57,15 @@ def test_sparse_people_see_about_twenty_tickets(world):
     assert access.client_tickets(person("client_sparse")).count() == SPARSE
     big = access.gestor_tickets(person("gestor_big")).count()
     assert big > 5 * SPARSE
+
+
+def test_the_newcomers_tickets_are_recent_and_some_still_open(world):
+    # His Meus tickets shows only open work: with tickets from two years back all
+    # of them could be closed and the benchmark would time an empty page.
+    mine = access.executante_tickets(person("executante_sparse"))
+    month_ago = timezone.now() - timedelta(days=31)
+    assert not mine.filter(created_at__lt=month_ago).exists()
+    assert mine.exclude(status__in=Ticket.CLOSED_STATUSES).exists()
 
 
 def test_allocated_tickets_give_their_executante_the_per_ticket_rows(world):

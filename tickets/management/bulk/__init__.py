@@ -9,7 +9,7 @@ The shape, fixed so that every run and every scale has the same personas:
   each; a micro provider serving only the tiny client;
 - ``technicians`` Executantes per provider (50 by default), registered under every
   contract of their provider; Mega's last technician is a newcomer who holds only
-  ``SPARSE`` tickets;
+  ``SPARSE`` tickets, all from his first month (some still open);
 - a Gestor per provider, Gestor under all of its contracts (the Gestor of Mega sees
   half of the tickets); ``hibrido@mega.bench`` is Gestor of Mega for Cliente Dois and
   Executante of Mega for Cliente Um, like the demo's tecnico1;
