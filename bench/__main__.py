@@ -36,6 +36,8 @@ def main(argv=None):
     instructions.add_argument("--label", required=True)
     instructions.add_argument("--requests", type=int, default=10)
     instructions.add_argument("--only", nargs="*")
+    # The ticket page too, for comparing two versions of its code (not in RESULTS.md).
+    instructions.add_argument("--page", choices=("list", "detail"), default="list")
     cpu = sub.add_parser("cpu", help="CPU per list request: the Django process and its PostgreSQL backend")
     cpu.add_argument("--label", required=True)
     cpu.add_argument("--requests", type=int, default=500)
@@ -45,6 +47,7 @@ def main(argv=None):
     serve = sub.add_parser("serve", help="(for instructions) serve a persona's list page N times")
     serve.add_argument("key")
     serve.add_argument("count", type=int)
+    serve.add_argument("--page", choices=("list", "detail"), default="list")
     sub.add_parser("machine", help="record the machine and PostgreSQL settings for the report")
     report = sub.add_parser("report", help="write bench/RESULTS.md from bench/results/*.json")
     report.add_argument("--labels", nargs="+", required=True)
@@ -69,7 +72,8 @@ def main(argv=None):
     elif args.action == "instructions":
         from .instructions import run
 
-        run(args.label, RESULTS / f"{args.label}-instructions.json", args.requests, args.only)
+        name = f"{args.label}-instructions{'' if args.page == 'list' else '-' + args.page}.json"
+        run(args.label, RESULTS / name, args.requests, args.only, args.page)
     elif args.action == "cpu":
         from .cpu import run
 
@@ -77,7 +81,7 @@ def main(argv=None):
     elif args.action == "serve":
         from .instructions import serve
 
-        serve(args.key, args.count)
+        serve(args.key, args.count, args.page)
     elif args.action == "measure":
         from .measure import run
 

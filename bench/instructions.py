@@ -28,9 +28,10 @@ FEW = 5
 WARMUP = 10
 
 
-def serve(key: str, count: int):
-    """Serve ``key``'s list page ``count`` times after a warm-up (the child process of
-    a count); returns the function that serves it once more."""
+def serve(key: str, count: int, page: str = "list"):
+    """Serve ``key``'s list page (``page="detail"``: the ticket page of his newest
+    ticket) ``count`` times after a warm-up (the child process of a count); returns
+    the function that serves it once more."""
     from django.core.handlers.wsgi import WSGIHandler
 
     from .http import session_cookie
@@ -39,7 +40,8 @@ def serve(key: str, count: int):
     persona = next(p for p in load_personas() if p.key == key)
     cookie = session_cookie(persona.user)
     app = WSGIHandler()
-    path, _, query = persona.list_url.partition("?")
+    url = persona.list_url if page == "list" else f"/tickets/{persona.detail_ids[0]}/"
+    path, _, query = url.partition("?")
 
     def one():
         environ = {
@@ -50,33 +52,33 @@ def serve(key: str, count: int):
         status = []
         b"".join(app(environ, lambda s, headers, exc_info=None: status.append(s)))
         if not status[0].startswith("200"):
-            raise RuntimeError(f"{persona.list_url} answered {status[0]}")
+            raise RuntimeError(f"{url} answered {status[0]}")
 
     for _ in range(WARMUP + count):
         one()
     return one
 
 
-def _count(key: str, requests: int) -> int:
+def _count(key: str, requests: int, page: str) -> int:
     out = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",  # noqa: S607 - Debian's valgrind
-         sys.executable, "-m", "bench", "serve", key, str(requests)],
+         sys.executable, "-m", "bench", "serve", key, str(requests), "--page", page],
         cwd=ROOT, capture_output=True, text=True, timeout=1800, check=True,
         env={**os.environ, "PYTHONHASHSEED": "0"},  # the same dict and set orders every run
     ).stderr  # fmt: skip
     return int(re.search(r"Collected : (\d+)", out).group(1))
 
 
-def run(label: str, out: Path, requests: int, only=None) -> dict:
+def run(label: str, out: Path, requests: int, only=None, page: str = "list") -> dict:
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is missing: apt-get install valgrind")
-    results = {"label": label, "requests": requests, "personas": {}}
+    results = {"label": label, "requests": requests, "page": page, "personas": {}}
     for key, _label, _url in ROSTER:
         if only and key not in only:
             continue
-        per_request = (_count(key, FEW + requests) - _count(key, FEW)) / requests
+        per_request = (_count(key, FEW + requests, page) - _count(key, FEW, page)) / requests
         results["personas"][key] = {"instructions": per_request}
-        print(f"{label:>6} {key:24} {per_request / 1e6:7.1f} M instructions per list request", flush=True)
+        print(f"{label:>6} {key:24} {per_request / 1e6:7.1f} M instructions per {page} request", flush=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=1))
     return results
