@@ -59,4 +59,5 @@ def test_the_ticket_page_and_the_bulk_choices_draw_them(world, client):
     assert f'<option value="{ticket.executante_id}" selected>' in select
     assert "1 aberto · próximo prazo 20/12</option>" in select
     bulk = client.get(reverse("tickets:queue"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="bulk-executante")
-    assert bulk.content.decode().startswith('<option value="">Alocar selecionados para…</option>\n<option value=')
+    blank = '<option value="">Alocar selecionados para…</option>'
+    assert bulk.content.decode().startswith(blank + "\n<option value=")
