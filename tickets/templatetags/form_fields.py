@@ -2,8 +2,8 @@
 
 The ticket page draws up to eight small forms (comment, closing comment, pause and
 block reasons, tags, deadline, provider) on every view, and crispy's ``field.html``,
-a template of some 60 nodes rendered once per field, was about a fifth of the page's
-time (bench/README.md). ``form_fields`` and ``form_field`` give the same HTML for
+a template of some 60 nodes rendered once per field, was about 30 % of a
+technician's ticket page (bench/README.md). ``form_fields`` and ``form_field`` give the same HTML for
 the widgets those forms use (text, textarea, date, number, select, hidden), whitespace
 aside: tickets/tests/test_form_fields.py renders each of the page's forms both
 ways, blank and with errors. Other widgets (checkboxes, radios, files) go to crispy.

@@ -1,5 +1,7 @@
 """The ticket page, shared by every role; what it shows comes from TicketAccess."""
 
+from collections import defaultdict
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -7,6 +9,18 @@ from .. import access as access_module
 from .. import forms
 from ..selectors import allocation_choices, related_visible
 from ..timeline import timeline_for
+
+
+def comments_and_files(ticket):
+    """The ticket's comments (their authors joined) and its own attachments, with one
+    query for all of its attachments: each comment carries its own as ``files``."""
+    own, by_comment = [], defaultdict(list)
+    for attachment in ticket.attachments.all():
+        (by_comment[attachment.comment_id] if attachment.comment_id else own).append(attachment)
+    comments = list(ticket.comments.select_related("author"))
+    for comment in comments:
+        comment.files = by_comment.get(comment.pk, [])
+    return comments, own
 
 
 def detail_context(request, ticket, access, **bound):
@@ -30,12 +44,13 @@ def detail_context(request, ticket, access, **bound):
         )
     ctx_forms.update(bound)
     visible = access_module.visible_tickets(request.user)
+    comments, attachments = comments_and_files(ticket)
     return {
         "ticket": ticket,
         "access": access,
         "timeline": timeline_for(ticket, access),
-        "comments": ticket.comments.select_related("author").prefetch_related("attachments"),
-        "attachments": ticket.attachments.filter(comment__isnull=True),
+        "comments": comments,
+        "attachments": attachments,
         "related": related_visible(ticket, visible),
         "allocation_choices": allocation_choices([ticket.contract_id])
         if access.can("allocate") and ticket.contract_id
