@@ -44,7 +44,7 @@ def main(argv=None):
     cpu.add_argument("--only", nargs="*")
     compare = sub.add_parser("compare", help="measured runs side by side (A/B)")
     compare.add_argument("labels", nargs="+")
-    serve = sub.add_parser("serve", help="(for instructions) serve a persona's list page N times")
+    serve = sub.add_parser("serve", help="(for instructions) serve a persona's list or ticket page N times")
     serve.add_argument("key")
     serve.add_argument("count", type=int)
     serve.add_argument("--page", choices=("list", "detail"), default="list")
