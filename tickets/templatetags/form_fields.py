@@ -4,7 +4,7 @@ The ticket page draws up to eight small forms (comment, closing comment, pause a
 block reasons, tags, deadline, provider) on every view, and crispy's ``field.html``,
 a template of some 60 nodes rendered once per field, was about 30 % of a
 technician's ticket page (bench/README.md). ``form_fields`` and ``form_field`` give the same HTML for
-the widgets those forms use (text, textarea, date, number, select, hidden), whitespace
+the widgets those forms use (text, textarea, date, select, hidden), whitespace
 aside: tickets/tests/test_form_fields.py renders each of the page's forms both
 ways, blank and with errors. Other widgets (checkboxes, radios, files) go to crispy.
 """
@@ -18,7 +18,7 @@ from trilogo.html import html_format
 register = template.Library()
 
 # What crispy's bootstrap5 field.html draws itself; anything else is left to it.
-DRAWN = (forms.TextInput, forms.Textarea, forms.DateInput, forms.NumberInput, forms.Select)
+DRAWN = (forms.TextInput, forms.Textarea, forms.DateInput, forms.Select)
 
 
 def _widget(field, css):
@@ -49,7 +49,7 @@ def form_field(field):
         parts.append(
             html_format(
                 '<label {}class="form-label{}">{}{}</label>',
-                SafeString(html_format('for="{}" ', field.id_for_label)) if field.id_for_label else "",
+                html_format('for="{}" ', field.id_for_label) if field.id_for_label else "",
                 " requiredField" if required else "",
                 field.label,
                 SafeString('<span class="asteriskField">*</span>') if required else "",
