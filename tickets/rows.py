@@ -18,6 +18,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from trilogo.html import html_format
 
@@ -60,8 +61,21 @@ def rows_of(queryset, scope):
     return queryset.only(*COLUMNS, *columns).with_row_names(*names, *tags)
 
 
+# The words rows print, translated once per page (PageParts.text).
+ALLOCATE = gettext_noop("Allocate")
+CHANGE_EXECUTANTE = gettext_noop("Change the Responsável Executante")
+SELECT_TICKET = gettext_noop("Select ticket %(n)s")
+START = gettext_noop("Start")
+RESUME = gettext_noop("Resume")
+FINISH = gettext_noop("Finish")
+DEADLINE = gettext_noop("Deadline")
+VIEW_TICKET = gettext_noop("View ticket")
+NOT_SENT = gettext_noop("Not sent")
+NOT_SENT_HTML = '<span class="text-secondary">{}</span>'
+
 # A primary key no ticket will have, standing in for the real one in a reversed URL.
 _PK = 987654321987
+_PK_TEXT = str(_PK)
 
 
 @lru_cache(maxsize=64)
@@ -69,10 +83,63 @@ def _url_pattern(name, prefix, urlconf, *args):
     return reverse(name, urlconf=urlconf, args=[_PK, *args])
 
 
+def _page_url_pattern(name, *args):
+    return _url_pattern(name, get_script_prefix(), get_urlconf(), *args)
+
+
 def url_for(name, pk, *args):
     """``reverse(name, args=[pk, *args])``, the URL resolved once per name (per script
     prefix and URL conf) instead of once per row: reversing took a quarter of a row."""
-    return _url_pattern(name, get_script_prefix(), get_urlconf(), *args).replace(str(_PK), str(pk), 1)
+    return _page_url_pattern(name, *args).replace(_PK_TEXT, str(pk), 1)
+
+
+class PageParts:
+    """What the rows (or cards) of one page share, worked out once for the page.
+
+    A page's 25 rows repeat a handful of priorities, statuses and deadlines, and the
+    same few words. Each translation looks the active language up (a context
+    variable), and each badge is a few ``html_format`` calls: about a fifth of a
+    row's cost (bench/README.md). Every piece is keyed by all the values it is drawn
+    from, within one page (one language, one ``today``), so the shared piece is the
+    very piece that row would have drawn (tested in test_list_rows.py).
+    """
+
+    def __init__(self, today=None):
+        self.today = today or timezone.localdate()
+        self._memo = {}
+
+    def once(self, key, draw, *args):
+        """``draw(*args)``, drawn once per page for ``key`` (which names all it depends on)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            piece = self._memo[key] = draw(*args)
+            return piece
+
+    def text(self, message):
+        return self.once(("text", message), _, message)
+
+    def url(self, name, pk, *args):
+        """``url_for(name, pk, *args)``, its pattern looked up once per page."""
+        pattern = self.once(("url", name, *args), _page_url_pattern, name, *args)
+        return pattern.replace(_PK_TEXT, str(pk), 1)
+
+    def priority(self, ticket):
+        return self.once(("priority", ticket.priority), priority_badge, ticket)
+
+    def chips(self, ticket):
+        reason = ticket.blocked_reason if ticket.blocked else None
+        overdue = ticket.overdue_on(self.today)
+        key = ("chips", ticket.status, ticket.paused, ticket.blocked, reason, overdue)
+        return self.once(key, status_chips, ticket, self.today)
+
+    def deadline_cell(self, ticket):
+        key = ("deadline", ticket.deadline, ticket.status)
+        return self.once(key, deadline_cell, ticket, self.today)
+
+    def deadline_fact(self, ticket):
+        key = ("fact", ticket.deadline, ticket.status)
+        return self.once(key, deadline_fact, ticket, self.today)
 
 
 def _tags(ticket):
@@ -98,22 +165,30 @@ def _place(ticket, separator):
     return html_format("{}" + separator + "{}", ticket.unit_name, ticket.area_label)
 
 
-def queue_row(ticket, *, updated=False, today=None):
-    """A row of the Gestor's queue: select box, ticket, place, badges, allocation, deadline."""
-    today = today or timezone.localdate()
+def queue_row(ticket, *, updated=False, parts=None):
+    """A row of the Gestor's queue: select box, ticket, place, badges, allocation, deadline.
+
+    ``parts``: what the page's rows share (``PageParts``); a row drawn alone (an htmx
+    answer) makes its own."""
+    parts = parts or PageParts()
     pk = ticket.pk
-    detail = url_for("tickets:detail", pk)
+    detail = parts.url("tickets:detail", pk)
     if ticket.is_open:
-        allocate = url_for("tickets:allocate", pk)
+        allocate = parts.url("tickets:allocate", pk)
         if ticket.executante_id:
             css = "btn-outline-secondary"
-            title = html_format(' title="{}"', _("Change the Responsável Executante"))
+            title = parts.once(("change title",), html_format, ' title="{}"', parts.text(CHANGE_EXECUTANTE))
             label = html_format(
                 '<i class="bi bi-person-check" aria-hidden="true"></i> {}', ticket.executante_label
             )
         else:
             css, title = "btn-outline-primary", ""
-            label = html_format('<i class="bi bi-person-plus" aria-hidden="true"></i> {}', _("Allocate"))
+            label = parts.once(
+                ("allocate label",),
+                html_format,
+                '<i class="bi bi-person-plus" aria-hidden="true"></i> {}',
+                parts.text(ALLOCATE),
+            )
         allocation = html_format(
             '<a class="btn btn-sm text-nowrap {}" href="{}" hx-get="{}?row=row-{}" hx-target="#alloc-{}" '
             'hx-swap="innerHTML"{}>{}</a>',
@@ -142,26 +217,26 @@ def queue_row(ticket, *, updated=False, today=None):
         pk,
         SafeString(' class="row-updated"') if updated else "",
         pk,
-        _("Select ticket %(n)s") % {"n": ticket.number},
+        parts.text(SELECT_TICKET) % {"n": ticket.number},
         ticket.number,
         _title_cell(ticket, detail),
         ticket.client_name,
         _place(ticket, " · "),
-        priority_badge(ticket),
-        status_chips(ticket, today=today),
+        parts.priority(ticket),
+        parts.chips(ticket),
         pk,
         allocation,
-        deadline_cell(ticket, today=today),
+        parts.deadline_cell(ticket),
     )
 
 
-def client_row(ticket, *, today=None):
+def client_row(ticket, *, parts=None):
     """A row of the client's list: ticket, place, badges, provider, technician, deadline."""
-    today = today or timezone.localdate()
+    parts = parts or PageParts()
     if ticket.contract_id:
         provider = html_format("{}", ticket.provider_name)
     else:
-        provider = html_format('<span class="text-secondary">{}</span>', _("Not sent"))
+        provider = parts.once(("not sent",), html_format, NOT_SENT_HTML, parts.text(NOT_SENT))
     area = (
         html_format('<div class="small text-secondary">{}</div>', ticket.area_label) if ticket.area_id else ""
     )
@@ -177,26 +252,26 @@ def client_row(ticket, *, today=None):
         "  <td>{}</td>\n"
         "</tr>",
         ticket.number,
-        _title_cell(ticket, url_for("tickets:detail", ticket.pk)),
+        _title_cell(ticket, parts.url("tickets:detail", ticket.pk)),
         ticket.unit_name,
         area,
-        priority_badge(ticket),
-        status_chips(ticket, today=today),
+        parts.priority(ticket),
+        parts.chips(ticket),
         provider,
         ticket.executante_label or "—",
-        deadline_cell(ticket, today=today),
+        parts.deadline_cell(ticket),
     )
 
 
-def mine_card(ticket, csrf_token, *, updated=False, today=None):
+def mine_card(ticket, csrf_token, *, updated=False, parts=None):
     """A card of "Meus tickets", for the phone: where, when, and the next step in one tap."""
-    today = today or timezone.localdate()
+    parts = parts or PageParts()
     pk = ticket.pk
-    detail = url_for("tickets:detail", pk)
+    detail = parts.url("tickets:detail", pk)
     address = ticket.unit_address_line
     if ticket.status == ticket.Status.ABERTO or ticket.paused:
-        start = url_for("tickets:transition", pk, "iniciar")
-        icon_label = _("Resume") if ticket.paused else _("Start")
+        start = parts.url("tickets:transition", pk, "iniciar")
+        icon_label = parts.text(RESUME) if ticket.paused else parts.text(START)
         action = html_format(
             '<form method="post" action="{}" hx-post="{}" hx-target="#card-{}" hx-swap="outerHTML">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
@@ -215,12 +290,12 @@ def mine_card(ticket, csrf_token, *, updated=False, today=None):
             '<a class="btn btn-primary btn-lg" href="{}#finish"><i class="bi bi-check2-circle" '
             'aria-hidden="true"></i> {}</a>\n      ',
             detail,
-            _("Finish"),
+            parts.text(FINISH),
         )
     else:
         action = ""
     classes = "card ticket-card shadow-sm"
-    if ticket.overdue_on(today):
+    if ticket.overdue_on(parts.today):
         classes += " is-overdue"
     if updated:
         classes += " row-updated"
@@ -250,17 +325,17 @@ def mine_card(ticket, csrf_token, *, updated=False, today=None):
         pk,
         ticket.number,
         ticket.client_name,
-        priority_badge(ticket),
+        parts.priority(ticket),
         pk,
         detail,
         ticket.title,
-        status_chips(ticket, today=today),
+        parts.chips(ticket),
         ticket.unit_name,
         html_format(" · {}", ticket.area_label) if ticket.area_id else "",
         html_format('<div class="text-secondary">{}</div>', address) if address else "",
-        _("Deadline"),
-        deadline_fact(ticket, today=today),
+        parts.text(DEADLINE),
+        parts.deadline_fact(ticket),
         action,
         detail,
-        _("View ticket"),
+        parts.text(VIEW_TICKET),
     )

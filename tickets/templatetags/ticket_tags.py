@@ -1,5 +1,5 @@
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -13,7 +13,7 @@ register = template.Library()
 
 
 # Badges, rows and cards are drawn in Python (tickets/badges.py, tickets/rows.py): a
-# list page draws 25 of each. The list tags ask the clock once per page.
+# list page draws 25 of each. The list tags share one rows.PageParts per page.
 register.simple_tag(badges.priority_badge, name="priority_badge")
 register.simple_tag(badges.status_chips, name="status_chips")
 register.simple_tag(badges.deadline_cell, name="deadline_cell")
@@ -23,9 +23,9 @@ register.simple_tag(badges.deadline_fact, name="deadline_fact")
 @register.simple_tag
 def ticket_rows(tickets, scope):
     """The rows of the queue ("queue") or of the client's list ("client")."""
-    today = timezone.localdate()
+    parts = rows.PageParts()
     draw = rows.queue_row if scope == "queue" else rows.client_row
-    return mark_safe("\n".join(draw(ticket, today=today) for ticket in tickets))  # noqa: S308 - html_format rows
+    return mark_safe("\n".join(draw(ticket, parts=parts) for ticket in tickets))  # noqa: S308 - html_format rows
 
 
 @register.simple_tag
@@ -35,9 +35,9 @@ def queue_row(ticket, updated=False):
 
 @register.simple_tag(takes_context=True)
 def mine_cards(context, tickets):
-    today = timezone.localdate()
+    parts = rows.PageParts()
     token = context.get("csrf_token")
-    return mark_safe("\n".join(rows.mine_card(t, token, today=today) for t in tickets))  # noqa: S308
+    return mark_safe("\n".join(rows.mine_card(t, token, parts=parts) for t in tickets))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

@@ -1,11 +1,16 @@
 """The list rows and cards are drawn in Python (tickets/rows.py): every value they
 print must come out escaped, on the page and in the htmx answers that redraw one."""
 
+import copy
+import itertools
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts.models import Area
-from tickets import services
+from tickets import rows, services
 from tickets.models import Category, Ticket
 from tickets.rows import rows_of
 
@@ -90,8 +95,6 @@ def test_the_card_redrawn_after_a_status_change_comes_out_escaped(poisoned, worl
 
 
 def test_a_late_card_says_so_and_a_closed_one_does_not(world, client):
-    from datetime import timedelta
-
     from django.utils import timezone
 
     yesterday = timezone.localdate() - timedelta(days=1)
@@ -143,3 +146,53 @@ def test_fixed_sql_columns_are_equal_when_their_sql_is():
     assert FixedSQL("a", "b") != FixedSQL("a", "c")
     assert FixedSQL("a") != Value("a")
     assert len({FixedSQL("a"), FixedSQL("a"), FixedSQL("b")}) == 2
+
+
+def _variants(ticket, today):
+    """``ticket`` (fetched as its list fetches it) in every combination of what its
+    row's shared pieces are drawn from: status, pause, block and its reason,
+    deadline, priority, allocation."""
+    from datetime import timedelta
+
+    deadlines = (None, today - timedelta(days=3), today, today + timedelta(days=1), today + timedelta(days=9))
+    blocks = ((False, ""), (True, "no key"), (True, "no part"))
+    combos = itertools.product(
+        Ticket.Status.values,
+        (False, True),
+        blocks,
+        deadlines,
+        Ticket.Priority.values,
+        (None, ticket.executante_id),
+    )
+    for n, (status, paused, (blocked, reason), deadline, priority, executante_id) in enumerate(combos):
+        variant = copy.copy(ticket)
+        variant.number = n
+        variant.status, variant.paused, variant.blocked, variant.blocked_reason = (
+            status,
+            paused,
+            blocked,
+            reason,
+        )
+        variant.deadline, variant.priority, variant.executante_id = deadline, priority, executante_id
+        yield variant
+
+
+@pytest.mark.parametrize("language", ["pt-br", "en"])
+@pytest.mark.parametrize("scope", ["queue", "client", "mine"])
+def test_rows_sharing_a_page_draw_what_each_would_alone(world, scope, language):
+    """PageParts shares a page's badges, words and URLs between its rows: each row must
+    come out exactly as it does with nothing shared, whatever its combination."""
+    ticket = rows_of(Ticket.objects.filter(pk=world["t1"].pk), scope).get()
+    today = timezone.localdate()
+    draw = {
+        "queue": lambda t, parts: rows.queue_row(t, parts=parts),
+        "client": lambda t, parts: rows.client_row(t, parts=parts),
+        "mine": lambda t, parts: rows.mine_card(t, "token", parts=parts),
+    }[scope]
+    with translation.override(language):
+        shared = rows.PageParts(today)
+        variants = list(_variants(ticket, today))
+        pairs = [(draw(t, shared), draw(t, rows.PageParts(today))) for t in variants]
+    assert len(variants) == 5 * 2 * 3 * 5 * 4 * 2
+    for n, (on_a_page, alone) in enumerate(pairs):
+        assert on_a_page == alone, n
