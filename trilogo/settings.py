@@ -88,6 +88,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} remembering the names it reverses without arguments.
+            "builtins": ["trilogo.templatetags.url_cache"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
