@@ -16,14 +16,13 @@ from datetime import date, datetime, time, timedelta
 import django_filters as df
 from django import forms
 from django.db.models import Q
-from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from trilogo.html import escape_html
+from trilogo.html import escape_html, flat_attributes
 
 from .list_options import OPTION_FILTERS, ListOptions
 from .models import Ticket
@@ -84,7 +83,7 @@ class FastSelect(forms.Select):
             key = "" if key is None else str(key)
             selected = " selected" if key in chosen else ""
             options.append(f'<option value="{escape_html(key)}"{selected}>{escape_html(label)}</option>')
-        select = f'<select name="{escape_html(name)}"{flatatt(attrs)}>{"".join(options)}</select>'
+        select = f'<select name="{escape_html(name)}"{flat_attributes(attrs)}>{"".join(options)}</select>'
         return mark_safe(select)  # noqa: S308 - every value escaped
 
 

@@ -35,3 +35,18 @@ def escape_html(value) -> str:
 def html_format(template: str, *args) -> SafeString:
     """``format_html(template, *args)``: the args escaped, the result marked safe."""
     return SafeString(template.format(*map(escape_html, args)))
+
+
+def flat_attributes(attrs: dict) -> SafeString:
+    """``django.forms.utils.flatatt(attrs)``: ' key="value"' pairs in order of name,
+    then the keys of true booleans; False and None left out. Its
+    ``format_html_join`` cost a filter's select about as much as its 150 options."""
+    pairs, flags = [], []
+    for key, value in attrs.items():
+        if isinstance(value, bool):
+            if value:
+                flags.append(key)
+        elif value is not None:
+            pairs.append((key, value))
+    text = "".join(f' {escape_html(key)}="{escape_html(value)}"' for key, value in sorted(pairs))
+    return SafeString(text + "".join(f" {escape_html(key)}" for key in sorted(flags)))

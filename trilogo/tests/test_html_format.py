@@ -1,11 +1,12 @@
 """trilogo.html.html_format escapes exactly as Django's format_html does."""
 
 import pytest
+from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy, override
 
-from trilogo.html import html_format
+from trilogo.html import flat_attributes, html_format
 
 TEMPLATE = '<a href="{}" title="{}">{}</a>{}'
 VALUES = [
@@ -46,3 +47,19 @@ def test_a_lazy_string_is_translated_when_drawn():
         assert html_format("{}", gettext_lazy("Open")) == "Aberto"
     with override("en"):
         assert html_format("{}", gettext_lazy("Open")) == "Open"
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {},
+        {"class": "form-select", "id": "id_unit"},
+        {"id": "x", "class": "a b", "required": True, "disabled": False, "data-x": None, "aria": VALUES[0]},
+        {"title": VALUES[1], "placeholder": gettext_lazy("Open"), "data-safe": mark_safe("<b>"), "size": 10},
+        {"multiple": True, "autofocus": True, "value": 0, "data-y": ""},
+    ],
+)
+def test_flat_attributes_are_what_flatatt_gives(attrs):
+    with override("pt-br"):
+        assert flat_attributes(attrs) == flatatt(attrs)
+    assert isinstance(flat_attributes(attrs), SafeString)

@@ -42,9 +42,11 @@ def test_the_url_tag_gives_what_djangos_gives(source):
 
 
 def test_only_names_without_arguments_are_remembered():
-    template = engines["django"].from_string(
-        "{% url 'tickets:queue' %}{% url 'tickets:detail' 7 %}{% url 'tickets:queue' as x %}"
-    ).template
+    template = (
+        engines["django"]
+        .from_string("{% url 'tickets:queue' %}{% url 'tickets:detail' 7 %}{% url 'tickets:queue' as x %}")
+        .template
+    )
     kinds = [type(node).__name__ for node in template.nodelist]
     assert kinds == ["FixedURLNode", "URLNode", "URLNode"]
 
