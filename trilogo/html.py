@@ -9,7 +9,9 @@ everything else goes through ``html.escape``, exactly what ``django.utils.html.e
 does. trilogo/tests/test_html_format.py checks the two agree.
 """
 
+from functools import lru_cache
 from html import escape
+from string import Formatter
 
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
@@ -32,9 +34,29 @@ def escape_html(value) -> str:
     return html() if html is not None else escape(str(value))
 
 
+@lru_cache(maxsize=512)
+def _printf_template(template: str) -> str | None:
+    """``template`` with each ``{}`` as ``%s`` (and each literal ``%`` as ``%%``), or
+    None if a field is anything but a bare ``{}``: ``%`` formats a row's dozen values
+    in half the time ``str.format`` takes, which calls ``__format__`` on each
+    ``SafeString`` (bench/README.md)."""
+    printf = []
+    for literal, field, spec, conversion in Formatter().parse(template):
+        printf.append(literal.replace("%", "%%"))
+        if field is None:
+            continue
+        if field or spec or conversion:
+            return None
+        printf.append("%s")
+    return "".join(printf)
+
+
 def html_format(template: str, *args) -> SafeString:
     """``format_html(template, *args)``: the args escaped, the result marked safe."""
-    return SafeString(template.format(*map(escape_html, args)))
+    printf = _printf_template(template)
+    if printf is None:
+        return SafeString(template.format(*map(escape_html, args)))
+    return SafeString(printf % tuple(map(escape_html, args)))
 
 
 def flat_attributes(attrs: dict) -> SafeString:

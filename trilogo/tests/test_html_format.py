@@ -63,3 +63,18 @@ def test_flat_attributes_are_what_flatatt_gives(attrs):
     with override("pt-br"):
         assert flat_attributes(attrs) == flatatt(attrs)
     assert isinstance(flat_attributes(attrs), SafeString)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        '<div style="width: 50%">{}</div>{}',  # a literal %
+        "{} %s %(n)s {}",  # printf's own markers stay text
+        "{{ literal braces }} {} {}",
+        "{0} then {1}",  # numbered fields: str.format's way
+        "{}{}",
+    ],
+)
+def test_any_template_formats_as_format_html_does(template):
+    values = ('<b>"x"</b> 100%', mark_safe("<i>%s</i>"))
+    assert html_format(template, *values) == format_html(template, *values)
