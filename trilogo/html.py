@@ -56,7 +56,17 @@ def html_format(template: str, *args) -> SafeString:
     printf = _printf_template(template)
     if printf is None:
         return SafeString(template.format(*map(escape_html, args)))
-    return SafeString(printf % tuple(map(escape_html, args)))
+    # escape_html's commonest cases inline: a call per value was a third of the time.
+    values = []
+    for value in args:
+        kind = type(value)
+        if kind is SafeString or kind is int:  # %s prints an int as str() does
+            values.append(value)
+        elif kind is str:
+            values.append(escape(value))
+        else:
+            values.append(escape_html(value))
+    return SafeString(printf % tuple(values))
 
 
 def flat_attributes(attrs: dict) -> SafeString:
