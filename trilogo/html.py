@@ -72,7 +72,7 @@ def html_format(template: str, *args) -> SafeString:
 def flat_attributes(attrs: dict) -> SafeString:
     """``django.forms.utils.flatatt(attrs)``: ' key="value"' pairs in order of name,
     then the keys of true booleans; False and None left out. Its
-    ``format_html_join`` cost a filter's select about as much as its 150 options."""
+    ``format_html_join`` cost a list page 0.3 M instructions (1 %) for two selects."""
     pairs, flags = [], []
     for key, value in attrs.items():
         if isinstance(value, bool):
