@@ -49,6 +49,14 @@ DATE_SORTS = {None, "", "recent", "oldest"}
 PRIMARY_FILTERS = ("q", "sort", "status", "unit", "unallocated")
 
 
+def _search_value(raw):
+    return (raw or "").strip().lstrip("#")
+
+
+def _is_number(value):
+    return value.isascii() and value.isdigit()
+
+
 def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -267,11 +275,20 @@ class TicketFilter(df.FilterSet):
             if k not in {"sort", "q"} and v not in (None, "", [], False)
         )
 
+    @property
+    def text_search(self):
+        """A search for words (not a ticket number) is in use: the page counts its
+        matches only to ``paging.SEARCH_COUNT_CAP``."""
+        if not self.is_bound or not self.form.is_valid():
+            return False
+        value = _search_value(self.form.cleaned_data.get("q"))
+        return bool(value) and not _is_number(value)
+
     def filter_q(self, queryset, name, value):
-        value = value.strip().lstrip("#")
+        value = _search_value(value)
         if not value:
             return queryset
-        if value.isascii() and value.isdigit():
+        if _is_number(value):
             # A ticket number; anything longer than any number can be matches nothing.
             return queryset.filter(number=int(value) if len(value) <= 9 else 0)
         # On PostgreSQL both sides are covered by pg_trgm GIN indexes on UPPER(column),

@@ -3,8 +3,8 @@
 An exact COUNT over hundreds of thousands of rows costs tens of milliseconds even
 when indexed; people need "is there more" and a rough size, not the exact number.
 We count only as far as the page reaches (at least COUNT_CAP rows, shown as
-"1.000+") and page by offset up to MAX_PAGES; past that, the list asks for a
-narrower filter.
+"1.000+"; SEARCH_COUNT_CAP, "100+", for a text search) and page by offset up to
+MAX_PAGES; past that, the list asks for a narrower filter.
 
 A page is two statements:
 - its keys and the capped count, from one ordered scan of the visible, filtered
@@ -34,6 +34,12 @@ from django.db.models.sql.where import AND
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000
+# A text search finds its rows by testing each candidate in date order (for a common
+# word PostgreSQL walks the date index; the trigram index only wins for rare ones), so
+# its cost is the count's reach divided by how common the word is: at 1M tickets
+# "descarga" (5 % of titles) tested 38,000 rows to count 1,001 and 4,000 to count
+# 101 (bench/README.md). Who searches wants the newest matches, not how many.
+SEARCH_COUNT_CAP = 100
 MAX_PAGES = 400
 # Each merged branch costs about 0.2 ms to compile and plan (bench/README.md): past a
 # few contracts that outweighs what merging saves, so a wider reach keeps one scan.
@@ -204,7 +210,14 @@ def _without_implied(queryset, field: str, values):
 
 
 def paginate(
-    queryset, raw_page, page_size: int | None = None, *, rows=None, within=None, merge_on=None
+    queryset,
+    raw_page,
+    page_size: int | None = None,
+    *,
+    rows=None,
+    within=None,
+    merge_on=None,
+    count_cap: int | None = None,
 ) -> Page:
     """One page of ``queryset`` (the visible, filtered, ordered rows), in two queries:
     its keys with the capped count, then its rows by key.
@@ -215,12 +228,15 @@ def paginate(
     between the two statements is not drawn (default: the model's manager).
     ``merge_on`` = (field, values): ``queryset`` is within those values of ``field``
     and its order is one an index on (field, order) gives: see ``merged_keys``.
+    ``count_cap``: how far to count when the page reaches less far (default
+    ``COUNT_CAP``; a text search passes ``SEARCH_COUNT_CAP``).
     """
     page_size = page_size or PAGE_SIZE
+    count_cap = COUNT_CAP if count_cap is None else count_cap
     number = page_number(raw_page)
     ordering = ordering_of(queryset)
     offset = (number - 1) * page_size
-    cap = max(COUNT_CAP, offset + page_size) + 1
+    cap = max(count_cap, offset + page_size) + 1
     keys, count = keys_and_count(queryset.order_by(*ordering), offset, page_size, cap, merge_on)
     if not keys and number > 1:
         # Past the end (an old link, a list that shrank): show the last page instead.

@@ -117,3 +117,13 @@ def test_the_status_toggles_are_the_subwidgets_html(world, data, language):
     assert after.count(" checked") == len(
         {"aberto", "arquivado", "executado"} & set(QueryDict(data).getlist("status"))
     )
+
+
+@pytest.mark.parametrize(
+    ("q", "searching"),
+    [("vazamento", True), (" #a1 ", True), ("#42", False), ("42", False), ("  ", False), ("", False)],
+)
+def test_only_words_count_as_a_text_search(world, q, searching):
+    # A text search counts its matches only to paging.SEARCH_COUNT_CAP; a ticket number
+    # is a lookup, counted like any other list.
+    assert build(f"q={q}", {world["supermercados"].pk}).text_search is searching

@@ -218,3 +218,15 @@ def test_a_condition_narrower_than_the_merge_stays(world):
     page = paging.paginate(two.order_by("-created_at", "-id"), "1", 25, merge_on=merge_on)
     expected = {world[name].pk for name in ("t1", "t2", "t3", "b1")}
     assert {t.pk for t in page.object_list} == expected and page.count == 4
+
+
+def test_a_lower_count_cap_counts_less_far_but_never_short_of_the_page(world, small_cap):
+    everything = list(ordered(world).values_list("pk", flat=True))
+    first = paging.paginate(ordered(world), "1", 2, count_cap=1)
+    # cap = max(1, 0 + 2) + 1 = 3 rows counted: "2+"
+    assert (first.count, first.count_capped, first.has_next) == (2, True, True)
+    assert [t.pk for t in first.object_list] == everything[:2]
+    second = paging.paginate(ordered(world), "2", 2, count_cap=1)
+    # cap = max(1, 2 + 2) + 1 = 5: the page still knows there is a next one
+    assert (second.count, second.count_capped, second.has_next) == (4, True, True)
+    assert [t.pk for t in second.object_list] == everything[2:4]

@@ -1,10 +1,13 @@
 """Ticket pages and their POST endpoints, per persona, with forged requests."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tickets import paging
 from tickets.demo import demo_photo
 from tickets.models import Attachment, Comment, Ticket
 
@@ -57,6 +60,27 @@ def test_queue_filters_are_applied_and_unknown_keys_ignored(world, as_user):
     other_unit = world["banco"].units.get().pk
     response = client.get(reverse("tickets:queue"), {"unit": other_unit})
     assert response.status_code == 200
+
+
+def list_count(html):
+    return " ".join(re.search(r"data-list-count>(.*?)</span>", html, re.S).group(1).split())
+
+
+def test_a_text_search_counts_its_matches_only_to_the_search_cap(world, as_user, monkeypatch):
+    monkeypatch.setattr(paging, "PAGE_SIZE", 1)
+    monkeypatch.setattr(paging, "SEARCH_COUNT_CAP", 1)
+    client = as_user(world["gestor"])
+    queue = reverse("tickets:queue")
+    # His three tickets (t1, t2, t3) all have an "a" in the title; the outsider's b1
+    # (Banco Modelo, another contract of his provider) is never among them.
+    assert list_count(client.get(queue, {"q": "a"}).content.decode()) == "1–1 de 1+"
+    assert list_count(client.get(queue).content.decode()) == "1–1 de 3"
+    # Page 2 of the search still knows a page 3 follows.
+    html = client.get(queue, {"q": "a", "page": 2}).content.decode()
+    assert list_count(html) == "2–2 de 2+" and "page=3" in html
+    # A ticket number is a lookup, not a search: counted as any other list.
+    number = client.get(queue, {"q": f"#{world['t2'].number}"}).content.decode()
+    assert list_count(number) == "1–1 de 1" and world["t2"].title in number
 
 
 def test_mine_lists_only_the_technicians_tickets(world, as_user):

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from .. import access
+from .. import access, paging
 from ..filters import TicketFilter
 from ..list_options import ListOptions
 from ..models import Ticket
@@ -87,6 +87,7 @@ def ticket_list(request, scope):
         rows=lambda qs: rows_of(qs, scope),
         within=visible,
         merge_on=_merge_on(scope, reach, filterset),
+        count_cap=paging.SEARCH_COUNT_CAP if filterset.text_search else None,
     )
     query = data.copy()
     query.pop("page", None)
