@@ -19,7 +19,7 @@ from django.test import Client
 from accounts.models import User
 from tickets import access
 from tickets.models import Ticket
-from tickets.paging import COUNT_CAP, PAGE_SIZE
+from tickets.paging import COUNT_CAP, PAGE_SIZE, SEARCH_COUNT_CAP
 
 from .breakdown import breakdown
 from .personas import SEARCH, Persona, load_personas, world_summary
@@ -174,7 +174,9 @@ def _by_hand(persona: Persona, scenario: str):
         where += " AND t.status IN ('aberto', 'em_execucao')"
         order = "t.deadline ASC, t.created_at DESC, t.id DESC"
     if scenario == "filtered":
-        where += " AND t.status = 'aberto' AND (UPPER(t.title) LIKE %s OR UPPER(t.description) LIKE %s)"
+        where += " AND t.status = 'aberto'"
+    if scenario in ("filtered", "search"):
+        where += " AND (UPPER(t.title) LIKE %s OR UPPER(t.description) LIKE %s)"
         params += [f"%{SEARCH.upper()}%"] * 2
     if scenario == "deep":
         offset = (persona.deep_page - 1) * PAGE_SIZE
@@ -230,7 +232,9 @@ def hand_page_sql(persona: Persona, scenario: str) -> list[str]:
     print, and the capped count, as two statements (what anyone would send to draw it)."""
     where, params, order, offset = _by_hand(persona, scenario)
     columns, joins, tags = PAGE_JOINS[persona.scope]
-    cap = max(COUNT_CAP, offset + PAGE_SIZE) + 1
+    # The page counts a text search's matches only to SEARCH_COUNT_CAP ("100+").
+    counted = SEARCH_COUNT_CAP if scenario in ("filtered", "search") else COUNT_CAP
+    cap = max(counted, offset + PAGE_SIZE) + 1
     rows = (
         f"SELECT t.*, {columns}{TAG_NAMES if tags else ''} FROM tickets_ticket t {joins} "  # noqa: S608
         f"WHERE {where} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {offset}"

@@ -55,6 +55,7 @@ class Persona:
         return {
             "list": url,
             "filtered": f"{url}?status=aberto&q={SEARCH}",
+            "search": f"{url}?q={SEARCH}",
             "deep": f"{url}?page={self.deep_page}",
         }
 
