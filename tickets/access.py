@@ -20,7 +20,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import BooleanField, Expression, F, Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import ClientCompany, ClientMembership, User
@@ -327,9 +327,11 @@ def get_ticket_for_user(user, pk, action: str = "view", *, for_update=False):
     if for_update:
         qs = qs.select_for_update(of=("self",))
     try:
-        ticket = qs.select_related(
-            "client", "unit", "area", "category", "contract__provider", "executante"
-        ).get(pk=pk)
+        ticket = (
+            qs.select_related("client", "unit", "area", "executante")
+            .prefetch_related("category", Prefetch("contract", Contract.objects.select_related("provider")))
+            .get(pk=pk)
+        )
     except (Ticket.DoesNotExist, ValueError, TypeError, OverflowError):
         security_log.info("refused: user=%s ticket=%s action=%s (not visible)", user.pk, pk, action)
         raise Http404 from None
