@@ -104,3 +104,34 @@ def test_running_it_again_adds_to_the_same_world(world):
     numbers = Ticket.objects.values("client", "number").annotate(n=Count("id")).filter(n__gt=1)
     assert not numbers.exists()
     assert access.executante_tickets(person("executante_sparse")).count() == SPARSE
+
+
+def test_a_load_that_rebuilds_the_indexes_keeps_their_statistics_targets(world):
+    from django.db import connection
+
+    from tickets.management import bulk
+
+    def targets():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname, a.attstattarget FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+                " WHERE c.relname LIKE 'ticket%%_trgm' AND a.attnum = 1 ORDER BY c.relname"
+            )
+            return dict(cursor.fetchall())
+
+    if connection.vendor != "postgresql":
+        # No trigram indexes there (migrations 0002, 0004, 0005): the load just adds.
+        bulk.add_tickets(bulk.build_world(technicians=TECHNICIANS, units=2), 20, rebuild_indexes=True)
+        assert Ticket.objects.count() == 320
+        return
+    # Migration 0005's larger samples, which a dropped index would forget.
+    before = targets()
+    assert before == {
+        "ticket_description_trgm": 1000,
+        "ticket_open_description_trgm": 1000,
+        "ticket_open_title_trgm": 1000,
+        "ticket_title_trgm": 1000,
+    }
+    bulk.add_tickets(bulk.build_world(technicians=TECHNICIANS, units=2), 20, rebuild_indexes=True)
+    assert Ticket.objects.count() == 320
+    assert targets() == before

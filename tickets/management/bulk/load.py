@@ -110,12 +110,17 @@ BULK_TABLES = (Ticket, Ticket.tags.through, Comment, TicketEvent, TicketUserObje
 
 
 def _secondary_indexes() -> list[tuple[str, str]]:
-    """(name, CREATE INDEX statement) of the bulk tables' indexes that back no constraint."""
+    """(name, SQL that builds it again) of the bulk tables' indexes that back no
+    constraint: its CREATE INDEX, then the statistics target of any of its columns
+    set apart (migration 0005), which dropping the index forgets."""
     tables = [m._meta.db_table for m in BULK_TABLES]
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT i.indexname, i.indexdef FROM pg_indexes i
+            SELECT i.indexname, i.indexdef,
+              ARRAY(SELECT a.attnum || ' ' || a.attstattarget FROM pg_attribute a
+                    WHERE a.attrelid = c.oid AND a.attstattarget > 0 ORDER BY a.attnum)
+            FROM pg_indexes i
             JOIN pg_class c ON c.relname = i.indexname AND c.relkind = 'i'
             WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
@@ -123,7 +128,21 @@ def _secondary_indexes() -> list[tuple[str, str]]:
             """,
             [tables],
         )
-        return cursor.fetchall()
+        return [
+            (
+                name,
+                ";\n".join(
+                    [
+                        sql,
+                        *(
+                            f'ALTER INDEX "{name}" ALTER COLUMN {column} SET STATISTICS {target}'
+                            for column, target in (pair.split() for pair in targets)
+                        ),
+                    ]
+                ),
+            )
+            for name, sql, targets in cursor.fetchall()
+        ]
 
 
 def add_tickets(
