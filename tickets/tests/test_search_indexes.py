@@ -73,4 +73,7 @@ def test_the_open_tickets_indexes_serve_a_search_the_status_keeps_to_open_ticket
         return
     # The filter's own SQL: its status condition must imply the indexes' predicate.
     planned = open_indexes_planned(search(query, Ticket.objects.all()))
-    assert planned == ({"ticket_open_title_trgm", "ticket_open_description_trgm"} if usable else set())
+    # Which of the two it takes, and whether for the words or only for the predicate,
+    # depends on the test table's statistics; that it may take one is the point.
+    assert bool(planned) is usable
+    assert planned <= {"ticket_open_title_trgm", "ticket_open_description_trgm"}
