@@ -10,9 +10,9 @@ def allocation_choices(contract_ids):
     deadline there, so the Gestor sees who is free before allocating.
 
     The queue's bulk-allocation statement (tickets/list_options.py), one fixed SQL
-    query. The ORM's two queries, with a model instance per member and per person
-    (51 of each under a big contract), cost the ticket page 89.7 → 73.1 M
-    instructions at 1M tickets (bench/README.md).
+    query. It replaced two ORM queries that built a model instance per member and
+    per person (51 of each under a big contract): gestor_big's ticket page went
+    from 89.7 to 73.1 M instructions at 1M tickets (bench/README.md).
     """
     options = ListOptions(scope="queue", client_ids=(), contract_ids=contract_ids, kinds=(), with_load=True)
     return options.allocation_choices()
