@@ -39,6 +39,29 @@ def test_visible_tickets_match_each_personas_reach(world, persona):
     assert names(world, access.visible_tickets(fresh(world[persona]))) == EXPECTED[persona]
 
 
+def test_visible_tickets_is_built_once_per_request_and_each_caller_gets_its_own_copy(world):
+    tecnico = fresh(world["tecnico2"])
+    first = access.visible_tickets(tecnico)
+    assert names(world, first) == EXPECTED["tecnico2"]
+    second = access.visible_tickets(tecnico)
+    # A copy: reading the first filled only its own rows, and the SQL is the same.
+    assert second is not first and second._result_cache is None
+    assert str(second.query) == str(first.query)
+    # The per-ticket grants are read when the SQL runs: a ticket allocated to him in
+    # the same request shows up in the copy built before.
+    services.ticket_allocate(ticket=world["t3"], executante=tecnico, by=world["gestor"])
+    assert names(world, second.all()) == {"t2", "t3"}
+    # The outsider, in the same request, has a reach and a list of his own.
+    assert names(world, access.visible_tickets(fresh(world["other_tecnico"]))) == EXPECTED["other_tecnico"]
+    # Made Gestor of the contract: his reach, computed again, brings the whole queue,
+    # and the list is built again from it.
+    member = ProviderMember.objects.get(contract=world["clima_sm"], user=tecnico)
+    provider_services.member_reclassify(member=member, role="gestor", by=world["client_admin"])
+    assert names(world, access.visible_tickets(tecnico)) == {"t2", "t3"}  # this request's reach
+    tecnico._trilogo_reach = None
+    assert names(world, access.visible_tickets(tecnico)) == {"t1", "t2", "t3"}
+
+
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
 def test_detail_page_answers_200_for_visible_and_404_for_the_rest(world, client, persona):
     client.force_login(world[persona])
