@@ -5,12 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
 from providers.models import ProviderMember
 from tickets import access
+from tickets.management import bulk
 from tickets.management.bulk import BIG_PROVIDER, PERSONAS, SPARSE
 from tickets.models import Comment, Ticket, TicketUserObjectPermission
 
@@ -107,10 +109,6 @@ def test_running_it_again_adds_to_the_same_world(world):
 
 
 def test_a_load_that_rebuilds_the_indexes_keeps_their_statistics_targets(world):
-    from django.db import connection
-
-    from tickets.management import bulk
-
     def targets():
         with connection.cursor() as cursor:
             cursor.execute(
