@@ -146,7 +146,8 @@ class ListOptions:
 
     def allocation_choices(self):
         """Who can take the Gestor's tickets, with their open tickets and next deadline
-        (what tickets.selectors.allocation_choices gives, from the same query)."""
+        (the queue's bulk allocation, and the ticket page through
+        tickets.selectors.allocation_choices), from the same query."""
         load = {pk: (count, day) for kind, pk, _a, _b, count, day in self._rows if kind == "load"}
         return [
             {
