@@ -1,7 +1,9 @@
 """Timeline rows as sentences, translated at display time (events store data, not text)."""
 
+from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count, Window
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -94,9 +96,40 @@ def _describe_financial(kind, d):
     return texts[kind] % values if kind in texts else None
 
 
-def timeline_for(ticket, access):
-    """The ticket's events the person may see: financial rows only with finance access."""
+# The newest events a ticket page draws; the older ones come when asked for. A ticket
+# that moves back and forth for months gathers hundreds of events, and each one drawn
+# pushed the sidebar further down the technician's phone (the benchmark's busiest
+# ticket had 87: bench/README.md).
+RECENT = 20
+
+
+@dataclass
+class Timeline:
+    """Events the person may see, oldest first, as (event, sentence) pairs;
+    ``earlier``: how many older ones were left out."""
+
+    entries: list = field(default_factory=list)
+    earlier: int = 0
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self):
+        return len(self.entries)
+
+
+def timeline_for(ticket, access, recent: int | None = RECENT) -> Timeline:
+    """The ticket's events the person may see (financial rows only with finance
+    access): the newest ``recent`` of them, or all with ``recent=None``.
+
+    One statement either way: the newest events with the number of all of them
+    (a window count over the same rows), so the page can say how many it left out."""
     events = ticket.events.select_related("actor")
     if not access.financials:
         events = events.filter(financial=False)
-    return [(event, describe(event)) for event in events]
+    if recent is None:
+        return Timeline([(event, describe(event)) for event in events])
+    newest = list(events.annotate(visible_total=Window(Count("pk"))).order_by("-created_at", "-id")[:recent])
+    newest.reverse()
+    earlier = newest[0].visible_total - len(newest) if newest else 0
+    return Timeline([(event, describe(event)) for event in newest], earlier)

@@ -12,8 +12,9 @@ from accounts.models import Unit
 from providers.models import Contract
 from tickets import services
 from tickets.demo import demo_photo, seed_tickets
-from tickets.models import Attachment, Comment, Ticket
+from tickets.models import Attachment, Comment, Ticket, TicketEvent
 from tickets.tests.browser import watch, without_htmx
+from tickets.timeline import RECENT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -191,4 +192,47 @@ def test_finish_from_a_card_opens_the_finish_panel(demo, job, live_server, phone
     page.locator(f"#card-{job.pk}").get_by_role("link", name="Finalizar").click()
     expect(page).to_have_url(re.compile(rf"/tickets/{job.pk}/#finish$"))
     expect(page.get_by_label("Comentário de encerramento")).to_be_visible()
+    assert problems == []
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "no-htmx"])
+def test_a_long_history_shows_its_newest_events_and_the_rest_on_a_tap(
+    demo, job, live_server, phone_page, login_as, screenshot, htmx
+):
+    # A ticket that went back and forth for weeks: a deadline moved every day.
+    start = timezone.now() - timedelta(days=40)
+    TicketEvent.objects.bulk_create(
+        TicketEvent(
+            client_id=job.client_id,
+            ticket=job,
+            actor=demo["gestor"],
+            kind="deadline",
+            data={"old": f"2026-11-{day:02}", "new": f"2026-11-{day + 1:02}"},
+            created_at=start + timedelta(days=day),
+        )
+        for day in range(1, 30)
+    )
+    total = job.events.count()
+    page = phone_page
+    if not htmx:
+        without_htmx(page)
+    problems = watch(page)
+    login_as(page, "tecnico2@prestadora.demo")
+    page.goto(f"{live_server.url}/tickets/{job.pk}/")
+    timeline = page.locator("#timeline li")
+    expect(timeline).to_have_count(RECENT)
+    earlier = page.get_by_role("link", name=f"Mostrar os {total - RECENT} eventos anteriores")
+    expect(earlier).to_be_visible()
+    assert_touch_target(earlier)
+    if htmx:
+        screenshot(page, "executante-09-timeline-recent-390")
+    earlier.click()
+    expect(timeline).to_have_count(total)
+    expect(page.locator("#timeline")).to_contain_text("Prazo alterado de 01/11/2026 para 02/11/2026")
+    expect(earlier).to_have_count(0)
+    if htmx:
+        assert page.url == f"{live_server.url}/tickets/{job.pk}/"  # the fragment came in place
+    else:
+        assert page.url.endswith(f"/tickets/{job.pk}/?timeline=all#timeline")
+    assert_fits_the_phone(page)
     assert problems == []

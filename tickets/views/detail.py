@@ -4,11 +4,12 @@ from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
 
 from .. import access as access_module
 from .. import forms
 from ..selectors import allocation_choices, related_visible
-from ..timeline import timeline_for
+from ..timeline import RECENT, timeline_for
 
 
 def comments_and_files(ticket):
@@ -23,9 +24,10 @@ def comments_and_files(ticket):
     return comments, own
 
 
-def detail_context(request, ticket, access, **bound):
+def detail_context(request, ticket, access, *, full_timeline=False, **bound):
     """Everything the detail page needs; ``bound`` replaces a default form with the
-    one the person just submitted (errors shown, typed text kept)."""
+    one the person just submitted (errors shown, typed text kept). The timeline shows
+    its newest events unless ``full_timeline``."""
     v = {"version": ticket.version}
     ctx_forms = {
         "comment_form": forms.CommentForm(),
@@ -48,7 +50,7 @@ def detail_context(request, ticket, access, **bound):
     return {
         "ticket": ticket,
         "access": access,
-        "timeline": timeline_for(ticket, access),
+        "timeline": timeline_for(ticket, access, recent=None if full_timeline else RECENT),
         "comments": comments,
         "attachments": attachments,
         "related": related_visible(ticket, visible),
@@ -59,15 +61,24 @@ def detail_context(request, ticket, access, **bound):
     }
 
 
-def render_detail(request, ticket, access, status=200, **bound):
-    context = detail_context(request, ticket, access, **bound)
+def render_detail(request, ticket, access, status=200, *, full_timeline=False, **bound):
+    context = detail_context(request, ticket, access, full_timeline=full_timeline, **bound)
     if request.htmx and not request.htmx.boosted:
         # htmx swaps the ticket body in place; errors too, so status stays 200.
         return render(request, "tickets/_detail_body.html", context)
     return render(request, "tickets/detail.html", context, status=status)
 
 
+# The id of the timeline's section: "show earlier events" asks for it alone (htmx).
+TIMELINE = "timeline"
+
+
+@vary_on_headers("HX-Request", "HX-Target")
 @login_required
 def detail(request, pk):
     ticket, access = access_module.get_ticket_for_user(request.user, pk, "view")
-    return render_detail(request, ticket, access)
+    full_timeline = request.GET.get("timeline") == "all"
+    if request.htmx and request.htmx.target == TIMELINE:
+        timeline = timeline_for(ticket, access, recent=None if full_timeline else RECENT)
+        return render(request, "tickets/_timeline.html", {"ticket": ticket, "timeline": timeline})
+    return render_detail(request, ticket, access, full_timeline=full_timeline)
