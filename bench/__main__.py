@@ -1,4 +1,7 @@
-"""python -m bench measure|http|instructions|cpu|compare|report ... (bench/run.sh runs the whole thing)."""
+"""python -m bench measure|http|instructions|cpu|scaling|compare|report ...
+
+bench/run.sh runs the whole thing.
+"""
 
 import argparse
 import os
@@ -42,6 +45,12 @@ def main(argv=None):
     cpu.add_argument("--label", required=True)
     cpu.add_argument("--requests", type=int, default=500)
     cpu.add_argument("--only", nargs="*")
+    scaling = sub.add_parser("scaling", help="list p50 at the smallest and largest scale, in alternation")
+    scaling.add_argument("--label", required=True)
+    scaling.add_argument("--small", required=True, help="the database kept at the smallest scale")
+    scaling.add_argument("--rounds", type=int, default=4)
+    scaling.add_argument("--iterations", type=int, default=50)
+    scaling.add_argument("--only", nargs="*")
     compare = sub.add_parser("compare", help="measured runs side by side (A/B)")
     compare.add_argument("labels", nargs="+")
     serve = sub.add_parser("serve", help="(for instructions) serve a persona's list or ticket page N times")
@@ -78,6 +87,17 @@ def main(argv=None):
         from .cpu import run
 
         run(args.label, RESULTS / f"{args.label}-cpu.json", args.requests, args.only)
+    elif args.action == "scaling":
+        from .scaling import run
+
+        run(
+            args.label,
+            RESULTS / f"{args.label}-scaling.json",
+            args.small,
+            args.rounds,
+            args.iterations,
+            only=args.only,
+        )
     elif args.action == "serve":
         from .instructions import serve
 

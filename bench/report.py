@@ -130,6 +130,29 @@ def _sql_table(run):
     return [*lines, ""]
 
 
+def _side_by_side(results_dir: Path, first: str, last: str) -> list[str]:
+    """The scaling ratio with both scales measured in alternation (bench/scaling.py)."""
+    path = results_dir / f"{last}-scaling.json"
+    if not path.exists():
+        return []
+    run = json.loads(path.read_text())
+    lines = [
+        f"Measured side by side ({run['rounds']} rounds each, alternating between a copy of the {first}"
+        f" database and the {last} one, in one process: both under the same load; bench/scaling.py):",
+        "",
+        f"| persona | {first} p50 | {last} p50 | ratio | p50 of each round ({first}) | ({last})"
+        " | tickets drawn |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, row in run["personas"].items():
+        rounds = [" / ".join(_f(v) for v in row[f"{side}_rounds"]) for side in ("small", "large")]
+        lines.append(
+            f"| {key} | {_f(row['small_p50_ms'])} | {_f(row['large_p50_ms'])} | {_f(row['ratio'], 2)}x"
+            f" | {rounds[0]} | {rounds[1]} | {row['drawn'][0]} / {row['drawn'][1]} |"
+        )
+    return [*lines, ""]
+
+
 def write(labels, results_dir: Path, out: Path, command: str):
     runs = {}
     for label in labels:
@@ -214,6 +237,7 @@ def write(labels, results_dir: Path, out: Path, command: str):
             " not show the same amount.",
             "",
         ]
+        lines += _side_by_side(results_dir, labels[0], last_label)
         lines += [f"## Plans at {last_label}", ""]
         for key, row in last["personas"].items():
             lines += [f"<details><summary>{key}: list page SQL (EXPLAIN ANALYZE)</summary>", "", "```"]

@@ -4,7 +4,8 @@
 #   ITERATIONS=100  HTTP_SECONDS=10  HTTP_WORKERS=3  KEEP_DB=1 (reuse a database seeded before)
 #   NO_INSTRUCTIONS=1 (skip the valgrind instruction counts at the largest scale)
 # Needs PostgreSQL, psql and wrk (apt-get install wrk); valgrind for the instruction counts.
-# Writes bench/results/*.json and bench/RESULTS.md.
+# Writes bench/results/*.json and bench/RESULTS.md; keeps a copy of the smallest scale
+# as ${BENCH_DB}_small for the side-by-side scaling measurement (bench/scaling.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -43,8 +44,16 @@ for n in $SCALES; do
   $PY -m bench measure --label "$label" --iterations "$ITERATIONS"
   $PY -m bench http --label "$label" --seconds "${HTTP_SECONDS:-10}" --workers "${HTTP_WORKERS:-3}"
   $PY -m bench cpu --label "$label"
+  if [ ${#labels[@]} -eq 0 ] && [ "$have" -eq "$n" ]; then
+    # The smallest scale, kept for the side-by-side scaling measurement at the end.
+    small=1
+    psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS ${DB}_small" -c "CREATE DATABASE ${DB}_small TEMPLATE $DB"
+  fi
   labels+=("$label")
 done
+if [ ${#labels[@]} -gt 1 ] && [ -n "${small:-}" ]; then
+  $PY -m bench scaling --label "${labels[-1]}" --small "${DB}_small"
+fi
 if command -v valgrind >/dev/null && [ -z "${NO_INSTRUCTIONS:-}" ]; then
   $PY -m bench instructions --label "${labels[-1]}"   # the largest scale only: ~1 min per persona
 fi

@@ -1,0 +1,84 @@
+"""List p50 at the smallest and the largest scale, measured side by side.
+
+bench/run.sh measures each scale as the database grows to it, so the 10k pages are
+timed some twenty minutes before the 1M ones, and on a machine shared with other
+work p50 moves by 20-30 % in that time: the ratio of two such numbers says as much
+about the machine's load as about the code. Here a copy of the smallest database,
+kept when it was measured, and the largest are measured in alternation, ``rounds``
+times each in one process, and each persona's p50 is taken over all the rounds of
+one database: both scales under the same load.
+"""
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+from django.db import connection
+from django.test import Client
+
+from .measure import drawn
+from .personas import load_personas
+
+
+def _use(name: str):
+    """Point the default database at ``name`` (a new connection on next use)."""
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def _time_list(persona, iterations: int, warmup: int) -> tuple[list[float], int]:
+    client = Client()
+    client.force_login(persona.user)
+    url = persona.scenarios["list"]
+    for _ in range(warmup):
+        client.get(url)
+    ms = []
+    for _ in range(iterations):
+        started = time.perf_counter()
+        response = client.get(url)
+        ms.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+    return ms, drawn(client, url)
+
+
+def run(label: str, out: Path, small: str, rounds: int, iterations: int, warmup: int = 10, only=None) -> dict:
+    large = connection.settings_dict["NAME"]
+    samples = {small: {}, large: {}}
+    drawn_on = {small: {}, large: {}}
+    try:
+        for round_ in range(rounds):
+            for name in (small, large):
+                _use(name)
+                for persona in load_personas():
+                    if only and persona.key not in only:
+                        continue
+                    ms, count = _time_list(persona, iterations, warmup)
+                    samples[name].setdefault(persona.key, []).extend(ms)
+                    drawn_on[name][persona.key] = count
+                print(f"{label:>6} round {round_ + 1}/{rounds} on {name} done", flush=True)
+    finally:
+        _use(large)
+    results = {"label": label, "small": small, "large": large, "rounds": rounds, "personas": {}}
+    for key, ms in samples[large].items():
+        small_p50 = statistics.median(samples[small][key])
+        large_p50 = statistics.median(ms)
+        results["personas"][key] = {
+            "small_p50_ms": small_p50,
+            "large_p50_ms": large_p50,
+            "ratio": large_p50 / small_p50,
+            "drawn": [drawn_on[small][key], drawn_on[large][key]],
+            # p50 of each round, to show how far one round moves from the next
+            "small_rounds": [
+                statistics.median(samples[small][key][i : i + iterations])
+                for i in range(0, len(samples[small][key]), iterations)
+            ],
+            "large_rounds": [
+                statistics.median(ms[i : i + iterations]) for i in range(0, len(ms), iterations)
+            ],
+        }
+        print(f"{label:>6} {key:24} {small_p50:6.1f} ms -> {large_p50:6.1f} ms: {large_p50 / small_p50:.2f}x")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1))
+    return results
