@@ -19,13 +19,13 @@ from functools import cache
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import BooleanField, Expression, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import ClientCompany, ClientMembership, User
 from providers.models import Contract, ContractGroupObjectPermission, ProviderMember
-from trilogo.prepared import PreparedStatement
+from trilogo.prepared import PreparedStatement, reuse_plans
 
 from .grants import view_perm_id
 from .models import Ticket, TicketUserObjectPermission
@@ -174,18 +174,23 @@ def _executante_branch(user) -> QuerySet:
 
 
 def visible_tickets(user) -> QuerySet:
-    """Every ticket the person may see, as one QuerySet (no Python loops, no has_perm).
+    """Every ticket the person may see, as one QuerySet (no Python loops, no has_perm),
+    for finding a few tickets that something else narrows by an index: one ticket by
+    its key, a ticket's related tickets, a ticket number within a client. Never a
+    list: each list is one of the single-branch builders below, whose condition an
+    index can walk.
 
-    The reaches are combined as ``id IN (<branch> UNION ALL <branch> ...)``, each
-    branch index-friendly on its own, never as an OR with a subquery in it: looking
-    up one ticket then probes each branch by primary key (EXPLAIN in bench/README.md)
-    instead of hashing every ticket the person holds. The list pages do not use it:
-    each list is one of the single-branch builders below.
+    Each candidate ticket is checked on its own row: under a contract the person
+    manages, of a client whose staff he is, or allocated to him with his grant row,
+    probed by index (``GrantProbe``: one probe, never a hash of all his grants).
+    Until session 11 the reaches were combined as ``id IN (<branch> UNION ALL
+    <branch> ...)``: looking a ticket up by its key pushed the key into each branch,
+    but any other narrowing made PostgreSQL hash every ticket the person can see. At
+    1M tickets the big Gestor's ticket page took 281 ms when the ticket had one
+    related ticket, and relating one by number 373 ms (bench/README.md).
 
     Built once per user object, like the reach it comes from, and handed out as a
-    fresh copy each time (a caller that reads it fills only its own copy's rows): the
-    ticket page asks for it twice, and each build cost about 4 % of the page's
-    instructions. The per-ticket grants are a subquery, read when the SQL runs.
+    fresh copy each time (a caller that reads it fills only its own copy's rows).
     """
     reach = reach_for(user)
     if not user.is_authenticated or not user.is_active:
@@ -194,13 +199,12 @@ def visible_tickets(user) -> QuerySet:
         return Ticket.objects.all()
     built = getattr(user, "_trilogo_visible", None)
     if built is None or built[0] is not reach:
-        branches = [_executante_branch(user)]
+        condition = Q(executante_id=user.pk) & GrantProbe(user.pk, view_perm_id())
         if reach.gestor_contract_ids:
-            branches.append(Ticket.objects.filter(contract_id__in=sorted(reach.gestor_contract_ids)))
+            condition |= Q(contract_id__in=sorted(reach.gestor_contract_ids))
         if reach.client_ids:
-            branches.append(Ticket.objects.filter(client_id__in=sorted(reach.client_ids)))
-        first, *rest = (branch.order_by().values("id") for branch in branches)
-        built = (reach, Ticket.objects.filter(id__in=first.union(*rest, all=True) if rest else first))
+            condition |= Q(client_id__in=sorted(reach.client_ids))
+        built = (reach, Ticket.objects.filter(condition))
         user._trilogo_visible = built
     return built[1].all()
 
@@ -336,11 +340,15 @@ def get_ticket_for_user(user, pk, action: str = "view", *, for_update=False):
     if for_update:
         qs = qs.select_for_update(of=("self",))
     try:
-        ticket = (
-            qs.select_related("client", "unit", "area", "executante")
-            .prefetch_related("category", Prefetch("contract", Contract.objects.select_related("provider")))
-            .get(pk=pk)
-        )
+        # Looked up by its key: PostgreSQL plans it once per connection (reuse_plans).
+        with connections[qs.db].execute_wrapper(reuse_plans):
+            ticket = (
+                qs.select_related("client", "unit", "area", "executante")
+                .prefetch_related(
+                    "category", Prefetch("contract", Contract.objects.select_related("provider"))
+                )
+                .get(pk=pk)
+            )
     except (Ticket.DoesNotExist, ValueError, TypeError, OverflowError):
         security_log.info("refused: user=%s ticket=%s action=%s (not visible)", user.pk, pk, action)
         raise Http404 from None

@@ -200,3 +200,35 @@ def test_onboarding_a_gestor_writes_no_per_ticket_rows(world):
     assert TicketUserObjectPermission.objects.count() == before
     new = User.objects.get(email="novo.gestor@prestadora.demo")
     assert names(world, access.visible_tickets(new)) == {"t1", "t2", "t3"}
+
+
+def test_visible_tickets_needs_both_the_allocation_and_the_view_grant(world):
+    from tickets.grants import view_perm_id
+    from tickets.models import Ticket, TicketUserObjectPermission
+
+    tecnico1, tecnico2, t2 = world["tecnico1"], world["tecnico2"], world["t2"]
+    view = TicketUserObjectPermission.objects.filter(content_object=t2, permission_id=view_perm_id())
+    assert names(world, access.visible_tickets(fresh(tecnico2))) == {"t2"}
+    # His view grant handed to tecnico1 (by hand): the allocation alone shows nothing...
+    view.filter(user=tecnico2).update(user=tecnico1)
+    assert names(world, access.visible_tickets(fresh(tecnico2))) == set()
+    # ...nor does the grant without the allocation (tecnico1 keeps what else he sees)...
+    assert names(world, access.visible_tickets(fresh(tecnico1))) == {"t1", "b1"}
+    # ...and both together show it.
+    Ticket.objects.filter(pk=t2.pk).update(executante=tecnico1)
+    assert names(world, access.visible_tickets(fresh(tecnico1))) == {"t1", "t2", "b1"}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_visible_tickets_narrowed_by_other_conditions_keeps_to_the_reach(world, persona):
+    # The ticket page's related tickets and "relate by number" narrow it by something
+    # other than a key: each candidate is still checked against the person's reach.
+    from tickets.models import Ticket
+
+    user = fresh(world[persona])
+    for name in ALL:
+        ticket = world[name]
+        by_number = access.visible_tickets(user).filter(client_id=ticket.client_id, number=ticket.number)
+        assert by_number.exists() == (name in EXPECTED[persona]), name
+    everyone = Ticket.objects.filter(title__isnull=False)
+    assert names(world, access.visible_tickets(user) & everyone) == EXPECTED[persona]

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tickets import paging
+from tickets import paging, services
 from tickets.demo import demo_photo
 from tickets.models import Attachment, Comment, Ticket
 
@@ -313,6 +313,24 @@ def test_relate_only_finds_visible_tickets(world, as_user):
     assert not world["t1"].related.exists()
     client.post(url("relate", world["t1"]), {"number": world["t2"].number})
     assert list(world["t1"].related.all()) == [world["t2"]]
+
+
+def test_the_ticket_page_lists_only_the_related_tickets_the_person_sees(world, as_user):
+    t1, t2, t4 = world["t1"], world["t2"], world["t4"]
+    services.ticket_relate(ticket=t1, other=t2, by=world["client_admin"])
+    services.ticket_relate(ticket=t1, other=t4, by=world["client_admin"])  # Elétrica's ticket
+
+    def related_on(person, ticket):
+        page = as_user(world[person]).get(url("detail", ticket)).content.decode()
+        # The section is there when the person may relate or something is related.
+        section = page.partition("Tickets relacionados")[2].split("</section>", 1)[0]
+        return {t for t in (t1, t2, t4) if f'href="{url("detail", t)}"' in section}
+
+    assert related_on("client_admin", t1) == {t2, t4}
+    assert related_on("gestor", t1) == {t2}  # t4 is another provider's
+    assert related_on("tecnico1", t1) == set()  # t2 is Talita's
+    assert as_user(world["other_gestor"]).get(url("detail", t1)).status_code == 404
+    assert related_on("other_gestor", t4) == set()  # t1 is Clima's
 
 
 def test_duplicate_redirects_to_the_copy(world, as_user):

@@ -2,7 +2,7 @@
 PostgreSQL connection, plain SQL elsewhere, and the same answer either way."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
@@ -54,3 +54,43 @@ def test_each_new_connection_prepares_it_again(demo):
     reach, sql = reach_and_sql(demo["gestor"])
     assert reach.is_gestor
     assert len(sql) == (2 if ON_POSTGRES else 1)
+
+
+def test_reused_plans_answer_like_the_plain_statement_and_prepare_once(demo):
+    from django.db.models import Value
+    from django.db.models.expressions import RawSQL
+
+    from trilogo.prepared import reuse_plans
+
+    people = (
+        User.objects.filter(pk__in=[demo["gestor"].pk, demo["tecnico2"].pk, demo["client_staff"].pk])
+        # A literal percent sign in the SQL, and a parameter that holds one.
+        .annotate(share=RawSQL("'100%%'", ()), pattern=Value("50% off"))
+        .order_by("pk")
+    )
+    plain = list(people.values_list("pk", "email", "share", "pattern"))
+    assert plain[0][2:] == ("100%", "50% off")
+    connection.close()
+    for _ in range(2):  # preparing, then the prepared statement
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(reuse_plans):
+            assert list(people.values_list("pk", "email", "share", "pattern")) == plain
+        # One statement each time: preparing is part of the first one.
+        assert len(captured.captured_queries) == 1
+        assert captured.captured_queries[0]["sql"].startswith("EXECUTE trilogo_plan_") == ON_POSTGRES
+    names = connections["default"].__dict__.get("trilogo_prepared", set())
+    assert sum(name.startswith("trilogo_plan_") for name in names) == (1 if ON_POSTGRES else 0)
+
+
+def test_reused_plans_stop_preparing_at_the_cap(demo, monkeypatch):
+    from trilogo import prepared
+
+    monkeypatch.setattr(prepared, "REUSED_MAX", 2)
+    connection.close()
+    emails = []
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(prepared.reuse_plans):
+        for size in (1, 2, 3):  # three texts: pk IN (%s), (%s, %s), (%s, %s, %s)
+            pks = [demo["gestor"].pk, demo["tecnico2"].pk, demo["client_staff"].pk][:size]
+            emails.append(sorted(User.objects.filter(pk__in=pks).values_list("email", flat=True)))
+    assert [len(e) for e in emails] == [1, 2, 3]
+    executed = [q["sql"].startswith("EXECUTE trilogo_plan_") for q in captured.captured_queries]
+    assert executed == ([True, True, False] if ON_POSTGRES else [False, False, False])
