@@ -14,7 +14,7 @@ from providers.models import ProviderMember
 from tickets import access
 from tickets.management import bulk
 from tickets.management.bulk import BIG_PROVIDER, PERSONAS, SPARSE
-from tickets.models import Comment, Ticket, TicketUserObjectPermission
+from tickets.models import Comment, Ticket, TicketEvent, TicketUserObjectPermission
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,21 @@ def test_each_provider_has_its_technicians_under_every_contract(world):
 
 def test_about_three_comments_per_ticket(world):
     assert 2.0 <= Comment.objects.count() / 300 <= 4.0
+
+
+def test_one_ticket_in_twenty_is_related_to_its_clients_previous_one(world):
+    from tickets.management.bulk.rows import RELATED_EVERY
+
+    links = list(Ticket.related.through.objects.values_list("from_ticket_id", "to_ticket_id"))
+    assert links and {(b, a) for a, b in links} == set(links)  # both ways, as Django stores them
+    tickets = Ticket.objects.in_bulk({a for a, _ in links})
+    for a, b in links:
+        assert tickets[a].client_id == tickets[b].client_id
+    newer = {max(tickets[a], tickets[b], key=lambda t: t.number) for a, b in links}
+    assert all(t.number % RELATED_EVERY == 0 for t in newer)
+    assert len(newer) >= 300 // RELATED_EVERY - 6  # one per client may have no ticket before it
+    # The timeline says so on both sides.
+    assert TicketEvent.objects.filter(kind="related").count() == len(links)
 
 
 def test_sparse_people_see_about_twenty_tickets(world):

@@ -14,7 +14,8 @@ The shape, fixed so that every run and every scale has the same personas:
   half of the tickets); ``hibrido@mega.bench`` is Gestor of Mega for Cliente Dois and
   Executante of Mega for Cliente Um, like the demo's tecnico1;
 - an admin and a staff member per client; about 3 comments and 3 timeline rows per
-  ticket; a tag on about half of them.
+  ticket; a tag on about half of them; one ticket in ``RELATED_EVERY`` (20) related
+  to the one its client opened before it.
 
 Grants are written exactly as the services write them: Gestores get the contract's
 gestor group (contract_create, member_register) and no per-ticket rows; each

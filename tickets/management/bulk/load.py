@@ -89,6 +89,9 @@ def write_batch(batch: Batch) -> None:
     through = Ticket.tags.through
     cols, fields = _model_columns(through, ["ticket", "tag"])
     _write(through._meta.db_table, cols, batch.ticket_tags, fields)
+    related = Ticket.related.through
+    cols, fields = _model_columns(related, ["from_ticket", "to_ticket"])
+    _write(related._meta.db_table, cols, batch.related, fields)
     cols, fields = _model_columns(Comment, ["client", "ticket", "author", "body", "created_at"])
     _write(Comment._meta.db_table, cols, batch.comments, fields)
     cols, fields = _model_columns(
@@ -106,7 +109,14 @@ def _sparse_missing(world: World) -> tuple[int, int]:
     return max(0, SPARSE - tiny), max(0, SPARSE - newcomer)
 
 
-BULK_TABLES = (Ticket, Ticket.tags.through, Comment, TicketEvent, TicketUserObjectPermission)
+BULK_TABLES = (
+    Ticket,
+    Ticket.tags.through,
+    Ticket.related.through,
+    Comment,
+    TicketEvent,
+    TicketUserObjectPermission,
+)
 
 
 def _secondary_indexes() -> list[tuple[str, str]]:

@@ -62,6 +62,9 @@ STATUS_BY_AGE = [
 ]
 SLA_HOURS = {4: 4, 3: 24, 2: 72, 1: 168}
 HISTORY_DAYS = 730
+# One ticket in this many is related to the one its client opened before it: the
+# ticket page then lists it (through the person's reach), and so does the benchmark.
+RELATED_EVERY = 20
 # Mega's newcomer joined a month ago: his tickets are recent, so some are still open and
 # his Meus tickets has work on it (spread over two years, all 20 came out closed).
 NEWCOMER_DAYS = 30
@@ -73,6 +76,7 @@ NEWCOMER_DAYS = 30
 class Batch:
     tickets: list[dict] = field(default_factory=list)
     ticket_tags: list[tuple] = field(default_factory=list)
+    related: list[tuple] = field(default_factory=list)  # (from, to), both ways as Django stores them
     comments: list[tuple] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
     perms: list[tuple] = field(default_factory=list)
@@ -93,6 +97,7 @@ class Generator:
             cw.client.pk: ClientCompany.objects.get(pk=cw.client.pk).last_ticket_number
             for cw in [*world.clients, world.tiny]
         }
+        self.last_ticket = {}  # client id -> (id, number) of the ticket made before, this run
         shares = [cw.share for cw in world.clients]
         self.client_cum = [sum(shares[: i + 1]) for i in range(len(shares))]
         self.status_tables = [
@@ -205,6 +210,21 @@ class Generator:
             when = min(created + timedelta(hours=1 + k * rng.random() * 24), self.now)
             batch.comments.append((client_id, ticket_id, rng.choice(authors), rng.choice(COMMENTS), when))
         batch.events.append((client_id, ticket_id, requester, "created", {}, False, created))
+        number = self.numbers[client_id]
+        previous = self.last_ticket.get(client_id)
+        if previous and number % RELATED_EVERY == 0:
+            # Related to the client's ticket opened before it, as someone linking two
+            # reports of one problem would (no draw from rng: the rest of the world
+            # stays what it was before tickets were related).
+            other_id, other_number = previous
+            batch.related += [(ticket_id, other_id), (other_id, ticket_id)]
+            batch.events.append(
+                (client_id, ticket_id, requester, "related", {"number": other_number}, False, created)
+            )
+            batch.events.append(
+                (client_id, other_id, requester, "related", {"number": number}, False, created)
+            )
+        self.last_ticket[client_id] = (ticket_id, number)
         if contract is not None:
             batch.events.append(
                 (client_id, ticket_id, requester, "sent", {"provider": provider_name, "old": ""}, False, sent)
