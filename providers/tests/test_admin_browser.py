@@ -4,7 +4,10 @@ The admin's JavaScript (autocomplete, inlines, actions, radio and date widgets)
 must run with no CSP violation and no script error on any page used here.
 """
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Unit
 from providers.models import MemberEvent, ProviderMember
@@ -46,10 +49,11 @@ def test_the_client_admin_registers_a_new_executante(demo, live_server, desktop_
     page.locator("input[name=_save]").click()
     page.wait_for_load_state()
 
+    # The page first: it answers once the person is saved.
+    expect(page.locator("ul.messagelist li.success", has_text="Nina Nova")).to_be_visible()
+    expect(page.locator("#result_list", has_text="nina@nova.demo")).to_be_visible()
     member = ProviderMember.objects.get(user__email="nina@nova.demo")
     assert (member.role, member.contract.client, member.active) == ("executante", demo["supermercados"], True)
-    assert page.locator("ul.messagelist li.success", has_text="Nina Nova").is_visible()
-    assert page.locator("#result_list", has_text="nina@nova.demo").is_visible()
     screenshot(page, "admin-register-executante-done")
     assert problems == []
 
@@ -66,14 +70,14 @@ def test_the_admins_javascript_runs_under_the_csp(demo, live_server, desktop_pag
     page.locator("#id_provider_name").fill("Hidráulica Nova")
     pick(page, "id_units", "Moema", "LJ02 · Loja Moema")
     page.locator("#id_start_date + .datetimeshortcuts a").first.click()  # "Hoje"
-    assert page.locator("#id_start_date").input_value()
+    expect(page.locator("#id_start_date")).not_to_have_value("")
     page.locator("#id_end_date + .datetimeshortcuts button[id^=calendarlink]").click()  # the calendar
     page.locator(".calendarbox:visible td a", has_text="28").click()
-    assert page.locator("#id_end_date").input_value().startswith("28/")
+    expect(page.locator("#id_end_date")).to_have_value(re.compile(r"^28/"))
     screenshot(page, "admin-register-contract-form")
     page.locator("input[name=_save]").click()
     page.wait_for_load_state()
-    assert page.locator("ul.messagelist li.success").is_visible()
+    expect(page.locator("ul.messagelist li.success")).to_be_visible()
 
     # Related-object popups: register a contract from the person form's "+".
     page.goto(f"{base}/admin/providers/providermember/add/")
@@ -86,14 +90,14 @@ def test_the_admins_javascript_runs_under_the_csp(demo, live_server, desktop_pag
     popup.locator("#id_provider_name").fill("Gás Seguro")
     popup.locator("input[name=_save]").click()
     popup.wait_for_event("close")
-    assert "Gás Seguro" in page.locator("#id_contract option:checked").inner_text()
+    expect(page.locator("#id_contract option:checked")).to_contain_text("Gás Seguro")
 
     # Inlines: "add another" adds a row in the page, without a round trip.
     lj01 = Unit.objects.get(code="LJ01")
     page.goto(f"{base}/admin/accounts/unit/{lj01.pk}/change/")
     rows = page.locator("#areas-group tr.form-row:not(.empty-form)").count()
     page.locator("#areas-group .add-row a").click()
-    assert page.locator("#areas-group tr.form-row:not(.empty-form)").count() == rows + 1
+    expect(page.locator("#areas-group tr.form-row:not(.empty-form)")).to_have_count(rows + 1)
 
     # Actions: select a row, choose an action, run it.
     page.goto(f"{base}/admin/providers/providermember/?q=Talita")
@@ -106,13 +110,13 @@ def test_the_admins_javascript_runs_under_the_csp(demo, live_server, desktop_pag
     # The person's page: its read-only history, and the form still saves with it.
     member = ProviderMember.objects.get(user=demo["tecnico2"])
     page.goto(f"{base}/admin/providers/providermember/{member.pk}/change/")
-    assert page.locator(".inline-group", has_text="Executante → Gestor").is_visible()
-    assert page.locator(".inline-group .inline-deletelink").count() == 0
+    expect(page.locator(".inline-group", has_text="Executante → Gestor")).to_be_visible()
+    expect(page.locator(".inline-group .inline-deletelink")).to_have_count(0)
     page.locator("input[name=role][value=executante]").check()
     page.locator("input[name=_continue]").click()
     page.wait_for_load_state()
-    assert page.locator("ul.messagelist li.success", has_text="Talita Técnica").is_visible()
-    assert page.locator(".inline-group", has_text="Gestor → Executante").is_visible()
+    expect(page.locator("ul.messagelist li.success", has_text="Talita Técnica")).to_be_visible()
+    expect(page.locator(".inline-group", has_text="Gestor → Executante")).to_be_visible()
     screenshot(page, "admin-person-history")
 
     assert problems == []

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from quotations.models import Cost, Quotation
 
@@ -24,8 +25,8 @@ def test_quotation_from_gestor_to_client_approval(world, live_server, desktop_pa
     page.locator("#id_notes").fill("Execução em 2 dias úteis")
     screenshot(page, "finance-gestor-quotation-form")
     page.get_by_role("button", name="Salvar e enviar ao cliente").click()
-    assert page.get_by_text("Cotação enviada ao cliente.").is_visible()
-    assert page.get_by_text("R$\u00a03.748,50").first.is_visible()
+    expect(page.get_by_text("Cotação enviada ao cliente.")).to_be_visible()
+    expect(page.get_by_text("R$\u00a03.748,50").first).to_be_visible()
     screenshot(page, "finance-gestor-sent")
     assert Quotation.objects.get(ticket=t1).status == "enviada"
 
@@ -33,13 +34,13 @@ def test_quotation_from_gestor_to_client_approval(world, live_server, desktop_pa
     login_as(page, "interno@cliente.demo")
     page.goto(live_server.url + reverse("quotations:overview", args=[t1.pk]))
     page.get_by_role("button", name="Aprovar").click()
-    assert page.get_by_text("Cotação aprovada: o custo foi lançado.").is_visible()
+    expect(page.get_by_text("Cotação aprovada: o custo foi lançado.")).to_be_visible()
     screenshot(page, "finance-client-approved")
     cost = Cost.objects.get(ticket=t1)
     assert str(cost.total) == "3748.50"
 
     page.goto(live_server.url + reverse("tickets:detail", args=[t1.pk]))
     card = page.locator("#finance-card")
-    assert card.get_by_text("R$\u00a03.748,50").is_visible()
+    expect(card.get_by_text("R$\u00a03.748,50")).to_be_visible()
     screenshot(page, "finance-ticket-card")
     assert errors == []
