@@ -186,8 +186,9 @@ def visible_tickets(user) -> QuerySet:
     Until session 11 the reaches were combined as ``id IN (<branch> UNION ALL
     <branch> ...)``: looking a ticket up by its key pushed the key into each branch,
     but any other narrowing made PostgreSQL hash every ticket the person can see. At
-    1M tickets the big Gestor's ticket page took 281 ms when the ticket had one
-    related ticket, and relating one by number 373 ms (bench/README.md).
+    1M tickets, for the Gestor of half of them, the related tickets of a ticket with
+    one took 281 ms of SQL, and finding a ticket by number to relate 373 ms
+    (bench/README.md).
 
     Built once per user object, like the reach it comes from, and handed out as a
     fresh copy each time (a caller that reads it fills only its own copy's rows).
