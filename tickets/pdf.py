@@ -34,7 +34,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import access as access_module
 from .models import Attachment, Comment, Ticket, TicketEvent
-from .timeline import describe
+from .timeline import describe, naming_only_seen_tickets
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every layout step at INFO ("Step 4 - Creating formatting structure"):
@@ -184,10 +184,13 @@ def load_work_orders(user, tickets) -> list[WorkOrder]:
     financial_ids = [o.ticket.pk for o in orders if o.access.financials]
     by_id = {o.ticket.pk: o for o in orders}
 
-    # The same rule as tickets.timeline.timeline_for, applied in SQL for the whole batch:
-    # financial rows only on tickets whose finance the person may see.
+    # The same rules as tickets.timeline.timeline_for, applied in SQL for the whole batch:
+    # financial rows only on tickets whose finance the person may see, and no event
+    # naming a ticket he cannot see.
     events = (
-        TicketEvent.objects.filter(ticket_id__in=ids)
+        naming_only_seen_tickets(
+            TicketEvent.objects.filter(ticket_id__in=ids), access_module.visible_tickets(user)
+        )
         .filter(Q(financial=False) | Q(ticket_id__in=financial_ids))
         .select_related("actor")
         .order_by("ticket_id", "created_at", "id")

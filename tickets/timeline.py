@@ -3,7 +3,9 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Window
+from django.db.models import BigIntegerField, Case, Count, Exists, OuterRef, Q, When, Window
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -118,13 +120,32 @@ class Timeline:
         return len(self.entries)
 
 
-def timeline_for(ticket, access, recent: int | None = RECENT) -> Timeline:
-    """The ticket's events the person may see (financial rows only with finance
-    access): the newest ``recent`` of them, or all with ``recent=None``.
+# Events that name another ticket of the client by its number.
+NAMES_A_TICKET = ("related", "duplicated_from", "duplicated_to")
+
+
+def naming_only_seen_tickets(events, visible):
+    """``events`` less those that name a ticket the person cannot see (``visible``:
+    his tickets.access.visible_tickets): "related to #30" would tell a Gestor that
+    another provider's ticket #30 exists, where the page answers 404 for it. Each
+    such event costs one probe of (client, number) within his reach."""
+    # Cast only where the number is a ticket's: an invoice's number is any text.
+    named = Case(
+        When(kind__in=NAMES_A_TICKET, then=Cast(KeyTextTransform("number", "data"), BigIntegerField()))
+    )
+    seen = visible.filter(client_id=OuterRef("client_id"), number=OuterRef("named_number"))
+    return events.annotate(named_number=named).filter(~Q(kind__in=NAMES_A_TICKET) | Exists(seen))
+
+
+def timeline_for(ticket, access, recent: int | None = RECENT, *, visible) -> Timeline:
+    """The ticket's events the person may see: financial rows only with finance
+    access, and no event naming a ticket outside ``visible`` (his
+    tickets.access.visible_tickets); the newest ``recent`` of them, or all with
+    ``recent=None``.
 
     One statement either way: the newest events with the number of all of them
     (a window count over the same rows), so the page can say how many it left out."""
-    events = ticket.events.select_related("actor")
+    events = naming_only_seen_tickets(ticket.events.select_related("actor"), visible)
     if not access.financials:
         events = events.filter(financial=False)
     if recent is None:

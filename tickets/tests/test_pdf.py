@@ -127,6 +127,17 @@ def test_it_prints_in_portuguese_by_default_with_its_glyphs(world, rich_t2, as_u
     assert "\ufffd" not in text  # no replacement glyphs
 
 
+def test_the_timeline_names_only_the_tickets_the_reader_sees(world, as_user):
+    t1, t2, t4 = world["t1"], world["t2"], world["t4"]
+    services.ticket_relate(ticket=t1, other=t2, by=world["client_admin"])
+    services.ticket_relate(ticket=t1, other=t4, by=world["client_admin"])  # Elétrica's ticket
+    gestor = pdf_text(get_pdf(as_user(world["gestor"]), t1, **EN))
+    assert f"Related to ticket #{t2.number}" in gestor
+    assert f"#{t4.number}" not in gestor
+    staff = pdf_text(get_pdf(as_user(world["client_staff"]), t1, **EN))
+    assert f"Related to ticket #{t2.number}" in staff and f"Related to ticket #{t4.number}" in staff
+
+
 @pytest.mark.parametrize("persona", ["tecnico2", "other_gestor", "other_client_admin", "tecnico1"])
 def test_it_answers_404_to_whoever_may_not_print_the_ticket(world, rich_t2, as_user, persona):
     # tecnico2 executes t2 and sees it, but has no PDF; the others do not see it at all.

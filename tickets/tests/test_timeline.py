@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tickets import services
 from tickets.models import TicketEvent
 from tickets.timeline import RECENT
 
@@ -129,3 +130,49 @@ def test_the_page_costs_the_same_statements_however_long_its_history(world, as_u
     short = count()
     add_events(ticket, RECENT * 3)
     assert count() == short
+
+
+def test_events_naming_a_ticket_show_only_to_who_sees_that_ticket(world, as_user):
+    t1, t2, t4 = world["t1"], world["t2"], world["t4"]
+    services.ticket_relate(ticket=t1, other=t2, by=world["client_admin"])
+    services.ticket_relate(ticket=t1, other=t4, by=world["client_admin"])  # Elétrica's ticket
+    named = {t: f"Relacionado ao ticket #{t.number}" for t in (t1, t2, t4)}
+
+    def timeline(person, ticket, **extra):
+        page = as_user(world[person]).get(reverse("tickets:detail", args=[ticket.pk]), **extra)
+        return page.content.decode()
+
+    client_admin = timeline_of(timeline("client_admin", t1))
+    assert named[t2] in client_admin and named[t4] in client_admin
+    gestor = timeline_of(timeline("gestor", t1))
+    assert named[t2] in gestor and f"#{t4.number}" not in gestor
+    tecnico1 = timeline_of(timeline("tecnico1", t1))  # t2 is Talita's, t4 another provider's
+    assert "Relacionado" not in tecnico1
+    # The whole timeline, with htmx, keeps to the same rule...
+    full = timeline("gestor", t1, data={"timeline": "all"}, **TIMELINE)
+    assert named[t2] in full and f"#{t4.number}" not in full
+    # ...and so does the other side.
+    assert named[t1] not in timeline_of(timeline("other_gestor", t4))
+    assert named[t1] in timeline_of(timeline("client_admin", t4))
+
+
+def test_a_copy_names_its_original_only_to_who_sees_it(world, as_user, django_capture_on_commit_callbacks):
+    t1 = world["t1"]
+    with django_capture_on_commit_callbacks(execute=True):
+        copy = services.ticket_duplicate(ticket=t1, by=world["gestor"])
+        services.ticket_allocate(ticket=copy, executante=world["tecnico2"], by=world["gestor"])
+    original = reverse("tickets:detail", args=[t1.pk])
+
+    def page(person, ticket):
+        return as_user(world[person]).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+
+    gestor = page("gestor", copy)
+    assert f'href="{original}"' in gestor and "Cópia de" in gestor
+    assert f"Ticket duplicado a partir de #{t1.number}" in timeline_of(gestor)
+    # Talita works on the copy; the original is Tiago's.
+    tecnico2 = page("tecnico2", copy)
+    assert f'href="{original}"' not in tecnico2 and "Cópia de" not in tecnico2
+    assert f"#{t1.number}" not in timeline_of(tecnico2)
+    # On the original, the copy is named to the Gestor, not to Tiago, who cannot see it.
+    assert f"Ticket #{copy.number} duplicado a partir deste" in timeline_of(page("gestor", t1))
+    assert f"#{copy.number}" not in timeline_of(page("tecnico1", t1))

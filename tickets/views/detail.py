@@ -60,7 +60,10 @@ def detail_context(request, ticket, access, *, full_timeline=False, **bound):
     return {
         "ticket": ticket,
         "access": access,
-        "timeline": timeline_for(ticket, access, recent=None if full_timeline else RECENT),
+        "timeline": timeline_for(ticket, access, None if full_timeline else RECENT, visible=visible),
+        # A copy links to its original only for whoever sees it (a link is its key).
+        "original_seen": bool(ticket.duplicated_from_id)
+        and visible.filter(pk=ticket.duplicated_from_id).exists(),
         "comments": comments,
         "attachments": attachments,
         "related": _related(ticket, visible),
@@ -89,6 +92,7 @@ def detail(request, pk):
     ticket, access = access_module.get_ticket_for_user(request.user, pk, "view")
     full_timeline = request.GET.get("timeline") == "all"
     if request.htmx and request.htmx.target == TIMELINE:
-        timeline = timeline_for(ticket, access, recent=None if full_timeline else RECENT)
+        visible = access_module.visible_tickets(request.user)
+        timeline = timeline_for(ticket, access, None if full_timeline else RECENT, visible=visible)
         return render(request, "tickets/_timeline.html", {"ticket": ticket, "timeline": timeline})
     return render_detail(request, ticket, access, full_timeline=full_timeline)
