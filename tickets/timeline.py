@@ -143,14 +143,31 @@ def timeline_for(ticket, access, recent: int | None = RECENT, *, visible) -> Tim
     tickets.access.visible_tickets); the newest ``recent`` of them, or all with
     ``recent=None``.
 
-    One statement either way: the newest events with the number of all of them
-    (a window count over the same rows), so the page can say how many it left out."""
-    events = naming_only_seen_tickets(ticket.events.select_related("actor"), visible)
+    The newest events come in one statement with two window counts over the same
+    rows: all of them (so the page can say how many it left out) and those that
+    name another ticket. Only when there are some (a related or duplicated ticket)
+    is the statement run again with each such event checked against the reach:
+    built on every page, that check cost the ORM about 7 % of a ticket page."""
+    events = ticket.events.select_related("actor")
     if not access.financials:
         events = events.filter(financial=False)
     if recent is None:
-        return Timeline([(event, describe(event)) for event in events])
-    newest = list(events.annotate(visible_total=Window(Count("pk"))).order_by("-created_at", "-id")[:recent])
-    newest.reverse()
+        return Timeline([(event, describe(event)) for event in naming_only_seen_tickets(events, visible)])
+    newest = _newest(events, recent)
+    if newest and newest[0].naming_total:
+        newest = _newest(naming_only_seen_tickets(events, visible), recent)
     earlier = newest[0].visible_total - len(newest) if newest else 0
     return Timeline([(event, describe(event)) for event in newest], earlier)
+
+
+def _newest(events, recent: int) -> list:
+    """The newest ``recent`` of ``events``, oldest first, each with the window
+    counts ``visible_total`` and ``naming_total`` (events naming a ticket)."""
+    newest = list(
+        events.annotate(
+            visible_total=Window(Count("pk")),
+            naming_total=Window(Count("pk", filter=Q(kind__in=NAMES_A_TICKET))),
+        ).order_by("-created_at", "-id")[:recent]
+    )
+    newest.reverse()
+    return newest
