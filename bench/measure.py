@@ -69,7 +69,8 @@ def timed(call):
     return response, (elapsed, timer.seconds, timer.count)
 
 
-def time_gets(client, urls, iterations, warmup, **headers):
+def sample_gets(client, urls, iterations, warmup, **headers) -> list[tuple]:
+    """(seconds, database seconds, queries) of each of ``iterations`` GETs after a warm-up."""
     for i in range(warmup):
         client.get(urls[i % len(urls)], **headers)
     samples = []
@@ -78,7 +79,11 @@ def time_gets(client, urls, iterations, warmup, **headers):
         if response.status_code != 200:
             raise RuntimeError(f"{urls[i % len(urls)]} answered {response.status_code}")
         samples.append(sample)
-    return summarize(samples)
+    return samples
+
+
+def time_gets(client, urls, iterations, warmup, **headers):
+    return summarize(sample_gets(client, urls, iterations, warmup, **headers))
 
 
 def time_allocation(persona: Persona, iterations, warmup):

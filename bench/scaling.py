@@ -11,13 +11,12 @@ one database: both scales under the same load.
 
 import json
 import statistics
-import time
 from pathlib import Path
 
 from django.db import connection
 from django.test import Client
 
-from .measure import drawn
+from .measure import drawn, sample_gets
 from .personas import load_personas
 
 
@@ -31,15 +30,7 @@ def _time_list(persona, iterations: int, warmup: int) -> tuple[list[float], int]
     client = Client()
     client.force_login(persona.user)
     url = persona.scenarios["list"]
-    for _ in range(warmup):
-        client.get(url)
-    ms = []
-    for _ in range(iterations):
-        started = time.perf_counter()
-        response = client.get(url)
-        ms.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
+    ms = [sample[0] * 1000 for sample in sample_gets(client, [url], iterations, warmup)]
     return ms, drawn(client, url)
 
 
