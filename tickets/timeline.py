@@ -116,9 +116,6 @@ class Timeline:
     def __iter__(self):
         return iter(self.entries)
 
-    def __len__(self):
-        return len(self.entries)
-
 
 # Events that name another ticket of the client by its number.
 NAMES_A_TICKET = ("related", "duplicated_from", "duplicated_to")
