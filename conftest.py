@@ -67,7 +67,12 @@ def browser():
 
 
 def _page(browser, viewport):
-    context = browser.new_context(viewport=viewport, locale="pt-BR", timezone_id="America/Sao_Paulo")
+    # Reduced motion turns Bootstrap's transitions off (collapse, fade, smooth scroll). A click
+    # on a button that is still sliding can press it and release over its form: the browser
+    # then clicks the form, nothing is submitted, and the test waits in vain (seen under load).
+    context = browser.new_context(
+        viewport=viewport, locale="pt-BR", timezone_id="America/Sao_Paulo", reduced_motion="reduce"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     return context, page
