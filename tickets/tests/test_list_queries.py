@@ -204,7 +204,9 @@ GRANT_PROBE = 'EXISTS (SELECT 1 FROM "tickets_ticketuserobjectpermission"'
         ({"status": ["aberto", "em_execucao"], "page": "2"}, True),
         ({"status": ["aberto", "em_execucao"], "q": "refletor"}, False),  # a text search
         ({"status": ["aberto", "em_execucao"], "page": "41"}, False),  # past the count's cap
-        ({"status": ["aberto", "vistoriado"]}, False),  # a closed status
+        ({"status": ["aberto", "vistoriado"]}, True),  # a closed status, newest first
+        ({"sort": "oldest"}, True),  # every status, oldest first
+        ({"status": ["aberto", "vistoriado"], "sort": "deadline"}, False),  # no index gives it
         ({"sort": "priority"}, False),  # every status
     ],
 )
