@@ -1,6 +1,8 @@
 """Capped pagination (tickets/paging.py), on whichever database the run uses (CI:
 PostgreSQL, where the keys come from one array; SQLite: from a list)."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from tickets import paging
@@ -114,9 +116,22 @@ def spread(world):
 
 
 @pytest.mark.parametrize("status", [None, "aberto"])
-@pytest.mark.parametrize("order", [("-created_at", "-id"), ("created_at", "id")])
+@pytest.mark.parametrize(
+    "order",
+    [
+        ("-created_at", "-id"),
+        ("created_at", "id"),
+        ("-priority", "-created_at", "-id"),
+        ("deadline", "-created_at", "-id"),
+    ],
+)
 def test_merging_per_contract_gives_the_same_pages_and_counts(world, small_cap, order, status):
     tickets, merge_on = spread(world)
+    # Priorities and deadlines that differ, ties among them, and a ticket with no deadline.
+    today = date.today()
+    for name, priority, deadline in (("t1", 4, 5), ("t2", 1, 1), ("t3", 4, None), ("b1", 3, 1)):
+        days = None if deadline is None else today + timedelta(days=deadline)
+        Ticket.objects.filter(pk=world[name].pk).update(priority=priority, deadline=days)
     if status:
         world["t2"].status = "em_execucao"
         world["t2"].save(update_fields=["status"])
@@ -164,13 +179,19 @@ def test_merging_never_reaches_past_the_queryset(world):
         ({}, True),
         ({"page": "1", "sort": "oldest"}, True),
         ({"status": "aberto"}, True),
-        ({"sort": "priority"}, False),
+        ({"sort": "priority"}, True),  # the history by priority or deadline (HISTORY_SORTS)
+        ({"sort": "deadline", "page": "1"}, True),
+        ({"sort": "deadline", "status": "vistoriado"}, True),  # a closed status
+        ({"sort": "priority", "status": "aberto"}, False),  # open work: its status index
+        ({"sort": "deadline", "status": ["vistoriado", "arquivado"]}, False),
+        ({"sort": "number"}, False),
+        ({"sort": "updated"}, False),
         ({"q": "refletor"}, False),
         ({"status": ["aberto", "em_execucao"]}, False),
         ({"unallocated": "on"}, False),
     ],
 )
-def test_the_queue_of_several_contracts_merges_only_in_date_order_without_filters(
+def test_the_queue_of_several_contracts_merges_only_in_an_index_order_without_filters(
     world, client, django_capture_on_commit_callbacks, query, merged
 ):
     from django.db import connection
@@ -196,7 +217,7 @@ def test_the_queue_of_several_contracts_merges_only_in_date_order_without_filter
     # On PostgreSQL the keys are one statement; SQLite reads them as a plain list.
     assert len(keys) == (1 if connection.vendor == "postgresql" else 0)
     assert all(("UNION ALL" in sql) == merged for sql in keys)
-    if not query or "sort" in query or query == {"status": "aberto"}:
+    if query.get("status") in (None, "aberto") and not ({"q", "unallocated"} & set(query)):
         # Both contracts' tickets, under one reach: Supermercados' and the bank's.
         assert all(f'id="row-{world[name].pk}"' in html for name in ("t1", "t2", "t3", "b1"))
 

@@ -135,12 +135,12 @@ def _bounded(data, raw_page):
 
 
 def _merge_on(scope, reach, filterset):
-    """The page's keys as the merge of one date-ordered index scan per contract (the
-    queue) or per client (the client's list), when the list is in date order and
-    nothing but one status is filtered (paging.merged_keys). A small provider's
+    """The page's keys as the merge of one ordered index scan per contract (the queue)
+    or per client (the client's list), when an index gives the list's order
+    (TicketFilter.index_order, paging.merged_keys). A small provider's
     tickets lie thinly through the global date index: page 1 read 15,000 entries for
     his first 1,001 at 1M tickets, growing with everyone else's; merged, about 1,001."""
-    if not filterset.index_date_order:
+    if not filterset.index_order:
         return None
     if scope == "queue":
         return ("contract_id", sorted(reach.gestor_contract_ids))
