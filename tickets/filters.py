@@ -45,10 +45,10 @@ SORT_LABELS = [
 ]
 # Sorts an index on (contract or client, [status,] -created_at, -id) returns in order.
 DATE_SORTS = {None, "", "recent", "oldest"}
-# Sorts an index on (contract or client, priority or deadline, -created_at, -id) returns
-# in order (Ticket.Meta.indexes), over every status or a closed one: the history,
-# where each contract's tickets pile up with the years.
-HISTORY_SORTS = {"priority", "deadline"}
+# The other sorts, which indexes on (contract or client, the sort's columns) return in
+# order (Ticket.Meta.indexes), over every status or a closed one: the history, where
+# each contract's tickets pile up with the years.
+HISTORY_SORTS = {"priority", "deadline", "number", "updated"}
 # The filters in the first row of a list's filter form; the rest sit behind "More filters".
 PRIMARY_FILTERS = ("q", "sort", "status", "unit", "unallocated")
 
@@ -255,12 +255,12 @@ class TicketFilter(df.FilterSet):
     def index_order(self):
         """The list in an order an index gives one contract (or client) at a time
         (paging.merged_keys), with nothing filtered but at most one status: date order,
-        on (contract or client, [status,] -created_at, -id); or by priority or deadline
-        over every status or a closed one, on (contract or client, priority or
-        deadline, -created_at, -id). An open status sorted by priority or deadline is
-        left to its status index: its tickets are few, and walking the sort's index
-        for them read past the closed ones (gestor_big's open tickets by deadline
-        20 → 99 ms at 1M; bench/README.md)."""
+        on (contract or client, [status,] -created_at, -id); or any other sort
+        (HISTORY_SORTS) over every status or a closed one, on (contract or client, the
+        sort's columns). An open status in another sort is left to its status index:
+        its tickets are few, and walking the sort's index for them read past the
+        closed ones (gestor_big's open tickets by deadline 20 → 99 ms at 1M;
+        bench/README.md)."""
         if not self.is_bound or not self.form.is_valid():
             return False
         chosen = self.form.cleaned_data
