@@ -10,7 +10,7 @@ python -m bench measure --label rpc``.
 import json
 from pathlib import Path
 
-SCENARIOS = ("list", "filtered", "search", "deep", "detail", "allocation", "bulk_choices")
+SCENARIOS = ("list", "filtered", "search", "deep", "sorted", "detail", "allocation", "bulk_choices")
 
 
 def _cell(measured) -> str:

@@ -185,6 +185,8 @@ def _by_hand(persona: Persona, scenario: str):
         params += [f"%{SEARCH.upper()}%"] * 2
     if scenario == "deep":
         offset = (persona.deep_page - 1) * PAGE_SIZE
+    if scenario == "sorted":  # every status, most urgent first
+        order = "t.priority DESC, t.created_at DESC, t.id DESC"
     return where, params, order, offset
 
 

@@ -57,6 +57,7 @@ class Persona:
             "filtered": f"{url}?status=aberto&q={SEARCH}",
             "search": f"{url}?q={SEARCH}",
             "deep": f"{url}?page={self.deep_page}",
+            "sorted": f"{url}?sort=priority",
         }
 
 

@@ -110,12 +110,12 @@ def _sql_table(run):
         " written by hand (those rows with the joins for what they print, and the capped count;"
         " bench/measure.py `hand_page_sql`), and the page's ratio to each.",
         "",
-        "| persona | list | filtered | search | deep page |",
-        "|---|---:|---:|---:|---:|",
+        "| persona | list | filtered | search | deep page | by priority |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for key, row in run["personas"].items():
         cells = []
-        for name in ("list", "filtered", "search", "deep"):
+        for name in ("list", "filtered", "search", "deep", "sorted"):
             r = row.get(name, {})
             if "hand_sql_ms" not in r:
                 cells.append("—")
@@ -190,14 +190,14 @@ def write(labels, results_dir: Path, out: Path, command: str):
         lines += [
             "",
             "| persona | filtered (status + search) p50 / p95 ms, queries"
-            " | search alone | deep page (n) p50 / p95 ms, queries"
+            " | search alone | deep page (n) p50 / p95 ms, queries | by priority (every status)"
             " | detail p50 / p95 ms, queries | allocation p50 / p95 ms, queries (by)"
             " | queue's bulk-allocation choices (htmx) p50 / p95 ms, queries |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for key, row in run["personas"].items():
             cells = []
-            for name in ("filtered", "search", "deep", "detail", "allocation", "bulk_choices"):
+            for name in ("filtered", "search", "deep", "sorted", "detail", "allocation", "bulk_choices"):
                 r = row.get(name)
                 if not r:
                     cells.append("—")
