@@ -1,9 +1,10 @@
 """Capped pagination (tickets/paging.py), on whichever database the run uses (CI:
 PostgreSQL, where the keys come from one array; SQLite: from a list)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from tickets import paging
 from tickets.models import Ticket
@@ -130,7 +131,7 @@ def spread(world):
 def test_merging_per_contract_gives_the_same_pages_and_counts(world, small_cap, order, status):
     tickets, merge_on = spread(world)
     # Priorities and deadlines that differ, ties among them, and a ticket with no deadline.
-    today = date.today()
+    today = timezone.localdate()
     for name, priority, deadline in (("t1", 4, 5), ("t2", 1, 1), ("t3", 4, None), ("b1", 3, 1)):
         days = None if deadline is None else today + timedelta(days=deadline)
         Ticket.objects.filter(pk=world[name].pk).update(priority=priority, deadline=days)
