@@ -32,7 +32,8 @@ VARIANTS = {
     "page 2": {"page": "2"},  # with 4 a page, a middle page both with 5 and with 60 tickets
     "deep, past the end": {"page": "400"},
     "status and search": {"status": ["aberto", "em_execucao"], "q": "refletor"},
-    "sorted": {"sort": "deadline"},
+    "sorted": {"sort": "deadline"},  # merged per contract (filters.HISTORY_SORTS)
+    "sorted, closed": {"sort": "updated", "status": "arquivado"},
 }
 
 
