@@ -150,6 +150,13 @@ def _side_by_side(results_dir: Path, first: str, last: str) -> list[str]:
             f"| {key} | {_f(row['small_p50_ms'])} | {_f(row['large_p50_ms'])} | {_f(row['ratio'], 2)}x"
             f" | {rounds[0]} | {rounds[1]} | {row['drawn'][0]} / {row['drawn'][1]} |"
         )
+    if any("(" in key for key in run["personas"]):
+        lines += [
+            "",
+            "Rows in parentheses: Meus tickets with every status, newest first, which draws as many"
+            " cards at both scales; the list page itself opens on a technician's open work, which"
+            " grows with the data here (bench/scaling.py `SAME_PAGE`).",
+        ]
     return [*lines, ""]
 
 
