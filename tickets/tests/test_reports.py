@@ -179,6 +179,47 @@ def test_the_overdue_list_starts_with_the_oldest_deadline(report_world):
     assert found == [report_world["x1"].pk, report_world["t2"].pk, report_world["x3"].pk]
 
 
+def test_the_totals_statuses_and_units_come_from_one_pass(report_world, django_assert_num_queries):
+    alone = reports.by_status(scope_for(report_world["gestor"]))  # its own query, on the status index
+    scope = scope_for(report_world["gestor"])
+    with django_assert_num_queries(4):  # the grouped pass, the units' names, their costs and invoices
+        units = reports.by_unit(scope)
+    with django_assert_num_queries(0):
+        shared, totals = reports.by_status(scope), reports.totals(scope)
+    assert shared == alone
+    assert totals["total"] == sum(u["total"] for u in units) == sum(r["count"] for r in alone) == 7
+    # Another day is another pass: "overdue" depends on it.
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with django_assert_num_queries(1):
+        assert reports.totals(scope, tomorrow)["overdue"] == 3
+
+
+def test_the_overdue_list_walks_the_open_tickets_deadline_index(report_world):
+    """Migration 0007: the overdue list's condition implies the index's predicate, so
+    PostgreSQL may walk it from the oldest deadline and stop at the list's 20 (checked
+    with every other index of the table dropped, in this test's transaction)."""
+    overdue = reports.overdue_tickets(scope_for(report_world["gestor"]))
+    assert [t.pk for t in overdue] == [report_world["x1"].pk, report_world["t2"].pk, report_world["x3"].pk]
+    if connection.vendor != "postgresql":
+        return
+    sql, params = overdue.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexname FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname
+            WHERE i.schemaname = current_schema() AND i.tablename = 'tickets_ticket'
+              AND i.indexname <> 'ticket_overdue'
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
+            """
+        )
+        cursor.execute("DROP INDEX " + ", ".join(name for (name,) in cursor.fetchall()))
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert re.search(r"Index Scan using ticket_overdue on tickets_ticket", plan), plan
+    assert "Sort" not in plan, plan  # in the list's order: it stops at 20
+
+
 @pytest.mark.parametrize(
     ("days_from", "days_to", "unit", "total"),
     [
