@@ -89,6 +89,17 @@ def test_mine_lists_only_the_technicians_tickets(world, as_user):
     assert world["t2"].title not in html and world["b1"].title not in html
 
 
+def test_the_technicians_search_finds_what_its_box_says_it_searches(world, as_user):
+    t1 = world["t1"]
+    Ticket.objects.filter(pk=t1.pk).update(description="O reator da luminária chia e pisca.")
+    client = as_user(world["tecnico1"])
+    html = client.get(reverse("tickets:mine"), HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
+    assert 'placeholder="Número, título ou descrição"' in html
+    found = client.get(reverse("tickets:mine"), {"q": "reator"}).content.decode()
+    assert t1.title in found  # a word of its description alone
+    assert t1.title not in client.get(reverse("tickets:mine"), {"q": "compressor"}).content.decode()
+
+
 def test_detail_shows_each_persona_only_their_actions(world, as_user):
     t1 = world["t1"]
     gestor = as_user(world["gestor"]).get(url("detail", t1)).content.decode()
