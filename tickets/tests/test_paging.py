@@ -4,6 +4,7 @@ PostgreSQL, where the keys come from one array; SQLite: from a list)."""
 from datetime import timedelta
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
 from tickets import paging
@@ -153,6 +154,19 @@ def test_merging_per_contract_gives_the_same_pages_and_counts(world, small_cap, 
         )
 
 
+@pytest.mark.parametrize("word", ["refletor", "o", "REFLETOR", "xyzw"])
+def test_a_search_merged_per_contract_gives_the_same_pages_and_counts(world, small_cap, word):
+    tickets, merge_on = spread(world)
+    found = tickets.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    found = found.order_by("-created_at", "-id")
+    for number in ("1", "2", "3"):
+        plain = paging.paginate(found, number, 2)
+        merged = paging.paginate(found, number, 2, merge_on=merge_on)
+        assert [t.pk for t in merged.object_list] == [t.pk for t in plain.object_list]
+        assert (merged.number, merged.count, merged.has_next) == (plain.number, plain.count, plain.has_next)
+    assert found.exists() == (word != "xyzw")
+
+
 def test_a_reach_of_more_contracts_than_merge_max_keeps_one_scan(world, monkeypatch):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -189,7 +203,14 @@ def test_merging_never_reaches_past_the_queryset(world):
         ({"sort": "deadline", "status": ["vistoriado", "arquivado"]}, False),
         ({"sort": "number"}, True),
         ({"sort": "updated"}, True),
-        ({"q": "refletor"}, False),
+        ({"q": "refletor"}, True),  # one word: each contract's newest tickets, tested
+        ({"q": "refletor", "sort": "oldest", "page": "1"}, True),
+        ({"q": "refletor", "status": "aberto"}, False),  # the open tickets' trigram indexes
+        ({"q": "refletor", "sort": "priority"}, False),
+        ({"q": "refletor quebrado"}, False),  # a phrase: the trigram index per contract
+        ({"q": "ab"}, False),  # too short for the trigram indexes
+        ({"q": "#42"}, False),  # a ticket number: its own index
+        ({"q": "refletor", "unallocated": "on"}, False),
         ({"status": ["aberto", "em_execucao"]}, False),
         ({"unallocated": "on"}, False),
     ],
