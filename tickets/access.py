@@ -20,7 +20,8 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
-from django.db.models import BooleanField, Expression, F, Prefetch, Q, QuerySet
+from django.db.models import BigIntegerField, BooleanField, Expression, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from accounts.models import ClientCompany, ClientMembership, User
@@ -164,13 +165,23 @@ def executante_ticket_ids(user) -> QuerySet:
     )
 
 
+def allocated_to(pk) -> Q:
+    """Tickets whose Responsável Executante is ``pk``, the key typed as the column
+    (bigint). The text search's trigram indexes lead with ``executante_id`` through
+    btree_gin (migration 0008), whose operator classes hold no cross-type operators:
+    compared with the integer literal the driver writes for a Python int, the column
+    is left to a recheck, and a technician's search gathers every ticket with the word
+    (bench/README.md). B-tree indexes serve the typed comparison as before."""
+    return Q(executante_id=Cast(Value(pk), BigIntegerField()))
+
+
 def _executante_branch(user) -> QuerySet:
     # Both the allocation and its grant rows: the indexed executante column bounds
     # the scan to the person's own tickets (an ordered index range), and the grant
     # rows stay the authority (a semi-join probed once per row). The two always
     # move together (tickets.grants, tickets.services); requiring both can only
     # ever narrow.
-    return Ticket.objects.filter(executante_id=user.pk, id__in=executante_ticket_ids(user))
+    return Ticket.objects.filter(allocated_to(user.pk), id__in=executante_ticket_ids(user))
 
 
 def visible_tickets(user) -> QuerySet:
@@ -272,7 +283,7 @@ def executante_tickets(user, *, probe_grants=False) -> QuerySet:
     if not user.is_authenticated or not user.is_active:
         return Ticket.objects.none()
     if probe_grants:
-        return Ticket.objects.filter(GrantProbe(user.pk, view_perm_id()), executante_id=user.pk)
+        return Ticket.objects.filter(GrantProbe(user.pk, view_perm_id()), allocated_to(user.pk))
     return _executante_branch(user)
 
 

@@ -323,7 +323,8 @@ class TicketFilter(df.FilterSet):
             # A ticket number; anything longer than any number can be matches nothing.
             return queryset.filter(number=int(value) if len(value) <= 9 else 0)
         # On PostgreSQL both sides are covered by pg_trgm GIN indexes on UPPER(column),
-        # which is exactly what icontains compiles to (migration 0002).
+        # which is exactly what icontains compiles to (migration 0002), led by the
+        # technician's key for Meus tickets (migration 0008).
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
     def filter_status(self, queryset, name, value):
