@@ -10,7 +10,9 @@ python -m bench measure --label rpc``.
 import json
 from pathlib import Path
 
-SCENARIOS = ("list", "filtered", "search", "deep", "sorted", "detail", "allocation", "bulk_choices")
+SCENARIOS = (
+    "list", "filtered", "search", "phone_search", "deep", "sorted", "detail", "allocation", "bulk_choices",
+)  # fmt: skip
 
 
 def _cell(measured) -> str:

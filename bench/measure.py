@@ -42,6 +42,8 @@ class DbTimer:
 
 
 REPORT_URL = "/relatorios/"
+# The scenarios with a text search, which the page counts only to SEARCH_COUNT_CAP.
+SEARCHES = ("filtered", "search", "phone_search")
 
 
 def pct(values, q):
@@ -174,16 +176,18 @@ def _by_hand(persona: Persona, scenario: str):
     where, params = {
         "queue": ("t.contract_id = ANY(%s)", [sorted(reach.gestor_contract_ids)]),
         "client": ("t.client_id = ANY(%s)", [sorted(reach.client_ids)]),
-        "mine": ("t.executante_id = %s", [user.pk]),
+        # Typed as the column, as the page types it: the trigram indexes take the
+        # technician's key only as a bigint (migration 0008).
+        "mine": ("t.executante_id = %s::bigint", [user.pk]),
     }[persona.scope]
     order = "t.created_at DESC, t.id DESC"
     offset = 0
-    if scenario == "list" and persona.scope == "mine":  # "Meus tickets" opens on open work by deadline
+    if scenario in ("list", "phone_search") and persona.scope == "mine":  # open work by deadline
         where += " AND t.status IN ('aberto', 'em_execucao')"
         order = "t.deadline ASC, t.created_at DESC, t.id DESC"
     if scenario == "filtered":
         where += " AND t.status = 'aberto'"
-    if scenario in ("filtered", "search"):
+    if scenario in SEARCHES:
         where += " AND (UPPER(t.title) LIKE %s OR UPPER(t.description) LIKE %s)"
         params += [f"%{SEARCH.upper()}%"] * 2
     if scenario == "deep":
@@ -243,7 +247,7 @@ def hand_page_sql(persona: Persona, scenario: str) -> list[str]:
     where, params, order, offset = _by_hand(persona, scenario)
     columns, joins, tags = PAGE_JOINS[persona.scope]
     # The page counts a text search's matches only to SEARCH_COUNT_CAP ("100+").
-    counted = SEARCH_COUNT_CAP if scenario in ("filtered", "search") else COUNT_CAP
+    counted = SEARCH_COUNT_CAP if scenario in SEARCHES else COUNT_CAP
     cap = max(counted, offset + PAGE_SIZE) + 1
     rows = (
         f"SELECT t.*, {columns}{TAG_NAMES if tags else ''} FROM tickets_ticket t {joins} "  # noqa: S608

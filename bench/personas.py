@@ -25,6 +25,9 @@ ROSTER = [
     ("gestor_executante_mine", "the same person, his Meus tickets", "/meus-tickets/"),
 ]
 SEARCH = "vazamento"
+# What a technician's phone sends when he searches: the form keeps its status chips
+# (open work, by default) and its sort by deadline as hidden fields (session 14).
+PHONE_SEARCH = f"status=aberto&status=em_execucao&sort=deadline&q={SEARCH}"
 
 
 @dataclass
@@ -52,13 +55,16 @@ class Persona:
     @property
     def scenarios(self):
         url = self.list_url
-        return {
+        scenarios = {
             "list": url,
             "filtered": f"{url}?status=aberto&q={SEARCH}",
             "search": f"{url}?q={SEARCH}",
             "deep": f"{url}?page={self.deep_page}",
             "sorted": f"{url}?sort=priority",
         }
+        if self.scope == "mine":
+            scenarios["phone_search"] = f"{url}?{PHONE_SEARCH}"
+        return scenarios
 
 
 def _allocation_for(persona: Persona):

@@ -129,12 +129,12 @@ def _sql_table(run):
         " written by hand (those rows with the joins for what they print, and the capped count;"
         " bench/measure.py `hand_page_sql`), and the page's ratio to each.",
         "",
-        "| persona | list | filtered | search | deep page | by priority |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| persona | list | filtered | search | phone's search | deep page | by priority |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for key, row in run["personas"].items():
         cells = []
-        for name in ("list", "filtered", "search", "deep", "sorted"):
+        for name in ("list", "filtered", "search", "phone_search", "deep", "sorted"):
             r = row.get(name, {})
             if "hand_sql_ms" not in r:
                 cells.append("—")
@@ -213,17 +213,34 @@ def write(labels, results_dir: Path, out: Path, command: str):
                 f"| {_f(lst['db_p50_ms'])} | {_f(lst['page_sql_ms'], 2)} | {_f(lst['raw_sql_ms'], 2)} "
                 f"| {_f(_ratio(lst['page_sql_ms'], lst['raw_sql_ms']))}x | {rps} |"
             )
+        if run.get("http"):
+            http = run["http"]
+            lines += [
+                "",
+                f"HTTP: gunicorn, {http['workers']} sync workers, `wrk -t1 -c{http['connections']}`"
+                f" for {http['seconds']} s per persona, on the same {http['cores']} cores as PostgreSQL.",
+            ]
         lines += [
             "",
             "| persona | filtered (status + search) p50 / p95 ms, queries"
-            " | search alone | deep page (n) p50 / p95 ms, queries | by priority (every status)"
+            " | search alone | the phone's search (open work by deadline + word)"
+            " | deep page (n) p50 / p95 ms, queries | by priority (every status)"
             " | detail p50 / p95 ms, queries | allocation p50 / p95 ms, queries (by)"
             " | queue's bulk-allocation choices (htmx) p50 / p95 ms, queries |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for key, row in run["personas"].items():
             cells = []
-            for name in ("filtered", "search", "deep", "sorted", "detail", "allocation", "bulk_choices"):
+            for name in (
+                "filtered",
+                "search",
+                "phone_search",
+                "deep",
+                "sorted",
+                "detail",
+                "allocation",
+                "bulk_choices",
+            ):
                 r = row.get(name)
                 if not r:
                     cells.append("—")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole benchmark, one command: bench/run.sh
 #   SCALES="10000 100000 1000000" (default)  BENCH_DB=trilogo_bench  PG=postgres://postgres@127.0.0.1:5432
-#   ITERATIONS=100  HTTP_SECONDS=10  HTTP_WORKERS=3  KEEP_DB=1 (reuse a database seeded before)
+#   ITERATIONS=100  HTTP_SECONDS=10  HTTP_WORKERS=<cores>  KEEP_DB=1 (reuse a database seeded before)
 #   NO_INSTRUCTIONS=1 (skip the valgrind instruction counts at the largest scale)
 # Needs PostgreSQL, psql and wrk (apt-get install wrk); valgrind for the instruction counts.
 # Writes bench/results/*.json and bench/RESULTS.md; keeps a copy of the smallest scale
@@ -42,7 +42,7 @@ for n in $SCALES; do
   fi
   echo "== measuring at $label"
   $PY -m bench measure --label "$label" --iterations "$ITERATIONS"
-  $PY -m bench http --label "$label" --seconds "${HTTP_SECONDS:-10}" --workers "${HTTP_WORKERS:-3}"
+  $PY -m bench http --label "$label" --seconds "${HTTP_SECONDS:-10}" --workers "${HTTP_WORKERS:-$(nproc)}"
   $PY -m bench cpu --label "$label"
   if [ ${#labels[@]} -eq 0 ] && [ "$have" -eq "$n" ]; then
     # The smallest scale, kept for the side-by-side scaling measurement at the end.
