@@ -20,8 +20,8 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
-from django.db.models import BigIntegerField, BooleanField, Expression, F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import BigIntegerField, BooleanField, Expression, F, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from accounts.models import ClientCompany, ClientMembership, User
@@ -172,7 +172,9 @@ def allocated_to(pk) -> Q:
     compared with the integer literal the driver writes for a Python int, the column
     is left to a recheck, and a technician's search gathers every ticket with the word
     (bench/README.md). B-tree indexes serve the typed comparison as before."""
-    return Q(executante_id=Cast(Value(pk), BigIntegerField()))
+    # Fixed SQL (valid on SQLite too) rather than Cast(Value(pk), ...): Django compiling
+    # a Cast added 0.6 M instructions to a Meus tickets page, this 0.25 M.
+    return Q(executante_id=RawSQL("CAST(%s AS bigint)", [pk], output_field=BigIntegerField()))
 
 
 def _executante_branch(user) -> QuerySet:
