@@ -114,6 +114,9 @@ def test_meus_tickets_needs_both_the_allocation_and_the_view_grant(world, probe_
     def mine():
         return names(world, access.executante_tickets(tecnico1, probe_grants=probe_grants))
 
+    # Asked once before anything moves: the queryset is built once per process
+    # (access._executante_base), and what follows must still show each change.
+    assert mine() == {"t1"}
     grants = TicketUserObjectPermission.objects
     assert grants.filter(user=tecnico1, content_object=t1).exclude(permission_id=view_perm_id()).exists()
     # His view grant on t1 handed to someone else (by hand: the services move the
@@ -127,6 +130,28 @@ def test_meus_tickets_needs_both_the_allocation_and_the_view_grant(world, probe_
     # ...and with it, it shows.
     Ticket.objects.filter(pk=t2.pk).update(executante=tecnico1)
     assert mine() == {"t2"}
+
+
+@pytest.mark.parametrize("probe_grants", [False, True])
+def test_meus_tickets_hands_each_caller_a_clone_of_a_queryset_never_run_itself(world, probe_grants):
+    from tickets.grants import view_perm_id
+
+    def mine():
+        return access.executante_tickets(fresh(world["tecnico1"]), probe_grants=probe_grants)
+
+    first, second = mine(), mine()
+    assert first is not second and first.query is not second.query
+    assert str(first.query) == str(second.query)
+    # Narrowing or running one copy leaves the next untouched.
+    assert list(first.filter(status="arquivado")) == []
+    assert list(first) == [world["t1"]]
+    assert second._result_cache is None
+    assert str(mine().query) == str(second.query)
+    base = access._executante_base(world["tecnico1"].pk, view_perm_id(), probe_grants)
+    assert base._result_cache is None and base is not first and base is not second
+    # Another person gets his own.
+    theirs = access.executante_tickets(fresh(world["tecnico2"]), probe_grants=probe_grants)
+    assert list(theirs) == [world["t2"]]
 
 
 def test_reallocation_moves_visibility_on_the_next_request(world, client):
