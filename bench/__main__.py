@@ -31,7 +31,7 @@ def main(argv=None):
     http = sub.add_parser("http", help="requests/s over HTTP (gunicorn + wrk)")
     http.add_argument("--label", required=True)
     # One sync worker per core: with PostgreSQL on the same cores, a third worker on two
-    # cores served 5-10 % fewer requests in sessions 10, 11 and 14 (bench/README.md).
+    # cores served about 8 % fewer requests in sessions 10, 11 and 14 (bench/README.md).
     http.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     http.add_argument("--seconds", type=int, default=10)
     http.add_argument("--connections", type=int, default=6)
