@@ -178,7 +178,7 @@ def _executante_base(pk: int, perm_id: int, probe_grants: bool) -> QuerySet:
     nothing but these arguments (the view permission's id is one: a flush recreates
     it), and it runs anew for every clone, so nothing about his tickets or grants is
     remembered between requests. Building it took a tenth of a Meus tickets page:
-    29.5 → 26.8 M instructions per page for executante_big at 1M, 22.4 → 19.7 M for
+    29.5 → 26.8 M instructions per page for executante_big at 1M, 22.4 → 19.8 M for
     the sparse technician (bench/README.md)."""
     if probe_grants:
         return Ticket.objects.filter(GrantProbe(pk, perm_id), allocated_to(pk))

@@ -12,7 +12,7 @@ bigint with a bigint (tickets.access casts the person's key).
 The indexes replace those of migrations 0002 and 0004 rather than joining them: GIN
 keeps each column's keys apart, so a search with no technician (the queue, a
 client's list) scans the trigram keys of these just as it did the old ones, at about
-the same size (title 48 → 53 MB at 1M). The statistics target of migration 0005
+the same size (title 48 → 54 MB at 1M). The statistics target of migration 0005
 moves with the expression, now the second column, and the table is analysed at once:
 an expression's statistics go with its dropped index, and without them PostgreSQL
 guesses how many tickets a word matches until autovacuum next analyses the table
