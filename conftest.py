@@ -31,6 +31,19 @@ CHROMIUM_ARGS = [
     "--lang=pt-BR",
 ]
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_rows():
+    """Each test starts with no list rows kept from another (tickets/row_cache.py):
+    fixtures write names with bulk inserts and updates, which move no stamp."""
+    from tickets import row_cache
+
+    row_cache.forget_all()
+    yield
+    row_cache.forget_all()
+
+
 DESKTOP = {"width": 1366, "height": 900}
 
 

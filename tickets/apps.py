@@ -19,3 +19,7 @@ class TicketsConfig(AppConfig):
         post_migrate.connect(forget_perm_ids, dispatch_uid="tickets.forget_perm_ids")
         # The reach query is a prepared statement per connection (trilogo/prepared.py).
         connection_created.connect(forget_prepared, dispatch_uid="trilogo.forget_prepared")
+        # Kept list rows are drawn afresh when anything they print the name of changes.
+        from .row_cache import connect_receivers
+
+        connect_receivers()

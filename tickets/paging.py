@@ -32,6 +32,8 @@ from django.db.models.expressions import Col
 from django.db.models.lookups import In
 from django.db.models.sql.where import AND
 
+from . import row_cache
+
 PAGE_SIZE = 25
 COUNT_CAP = 1000
 # A text search finds its rows by testing each candidate in date order (for a common
@@ -105,10 +107,24 @@ def keys_and_count(queryset, offset: int, size: int, cap: int, merge_on=None) ->
     the array's length, so a deep page does not ship its offset's keys over the wire.
     ``merge_on``: see ``merged_keys``.
     """
-    ordered = queryset.values_list("pk", flat=True)[:cap]
     if connections[queryset.db].vendor != "postgresql":
-        keys = list(ordered)
+        keys = list(queryset.values_list("pk", flat=True)[:cap])
         return keys[offset : offset + size], len(keys)
+    keys, count, *_ = _page_statement(queryset, offset, size, cap, merge_on)
+    return keys, count
+
+
+def keys_count_and_stamps(queryset, offset, size, cap, merge_on=None) -> tuple[list, int, list, int]:
+    """``keys_and_count`` (PostgreSQL), with each key's row stamp and the row
+    generation read by the same statement (tickets/row_cache.py): the stamps are of
+    exactly the tickets that statement found visible."""
+    stamps_sql = row_cache.STAMPS_SQL
+    keys, count, stamps, generation = _page_statement(queryset, offset, size, cap, merge_on, stamps_sql)
+    return keys, count, stamps or [], generation
+
+
+def _page_statement(queryset, offset, size, cap, merge_on, more=None):
+    ordered = queryset.values_list("pk", flat=True)[:cap]
     try:
         if (
             merge_on
@@ -119,17 +135,18 @@ def keys_and_count(queryset, offset: int, size: int, cap: int, merge_on=None) ->
         else:
             sql, params = ordered.query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # a filter Django knows matches nothing (e.g. an out-of-range number)
-        return [], 0
+        return [], 0, [], 0
     # The inner SQL is compiled by Django itself: values stay parameters. MATERIALIZED,
     # or the planner inlines the array into both of its uses and scans twice.
-    statement = (
-        f"WITH page AS MATERIALIZED (SELECT ARRAY({sql}) AS keys) "  # noqa: S608
-        "SELECT keys[%s:%s], cardinality(keys) FROM page"
-    )
+    columns = "keys[%s:%s], cardinality(keys)"
+    slice_params = (offset + 1, offset + size)
+    if more:
+        columns += ", " + more.format(keys="keys[%s:%s]")
+        slice_params *= 2
+    statement = f"WITH page AS MATERIALIZED (SELECT ARRAY({sql}) AS keys) SELECT {columns} FROM page"  # noqa: S608
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(statement, (*params, offset + 1, offset + size))
-        keys, count = cursor.fetchone()
-    return keys, count
+        cursor.execute(statement, (*params, *slice_params))
+        return cursor.fetchone()
 
 
 # Stands for each branch's value while the branch is compiled once (no field merged
@@ -218,6 +235,7 @@ def paginate(
     within=None,
     merge_on=None,
     count_cap: int | None = None,
+    kept_rows=None,
 ) -> Page:
     """One page of ``queryset`` (the visible, filtered, ordered rows), in two queries:
     its keys with the capped count, then its rows by key.
@@ -230,6 +248,12 @@ def paginate(
     and its order is one an index on (field, order) gives: see ``merged_keys``.
     ``count_cap``: how far to count when the page reaches less far (default
     ``COUNT_CAP``; a text search passes ``SEARCH_COUNT_CAP``).
+
+    ``kept_rows``: the list (``"queue"``, ``"client"``, ``"mine"``) whose drawn rows
+    are kept (tickets/row_cache.py). The keys statement then reads each key's stamp
+    too; a row kept for that stamp is put in ``object_list`` as its HTML, and only the
+    others are fetched, each carrying ``row_cache_key`` to be kept under. When all of
+    them are kept the page has no rows statement.
     """
     page_size = page_size or PAGE_SIZE
     count_cap = COUNT_CAP if count_cap is None else count_cap
@@ -237,20 +261,40 @@ def paginate(
     ordering = ordering_of(queryset)
     offset = (number - 1) * page_size
     cap = max(count_cap, offset + page_size) + 1
-    keys, count = keys_and_count(queryset.order_by(*ordering), offset, page_size, cap, merge_on)
+    if kept_rows and not row_cache.enabled(queryset.db):
+        kept_rows = None
+    page_keys = keys_count_and_stamps if kept_rows else keys_and_count
+
+    def read(offset):
+        return page_keys(queryset.order_by(*ordering), offset, page_size, cap, merge_on)
+
+    keys, count, *stamped = read(offset)
     if not keys and number > 1:
         # Past the end (an old link, a list that shrank): show the last page instead.
         # The count is exact here (it stopped short of the cap).
         number = max(1, -(-count // page_size))
         offset = (number - 1) * page_size
         if count:
-            keys, count = keys_and_count(queryset.order_by(*ordering), offset, page_size, cap, merge_on)
-    # The keys come from the visible queryset; fetching their rows within the reach
-    # again (a few primary-key probes) holds even if a grant went in between.
-    fetch = (within if within is not None else queryset.model._default_manager.all()).filter(pk__in=keys)
-    if rows is not None:
-        fetch = rows(fetch)
-    found = list(fetch.order_by(*ordering)) if keys else []
+            keys, count, *stamped = read(offset)
+    kept, found = {}, []
+    page_rows = row_cache.PageRows(kept_rows, *stamped) if kept_rows else None
+    if page_rows is not None:
+        kept = page_rows.found()
+    missing = [key for key in keys if key not in kept]
+    if missing:
+        # The keys come from the visible queryset; fetching their rows within the
+        # reach again (a few primary-key probes) holds even if a grant went in between.
+        source = within if within is not None else queryset.model._default_manager.all()
+        fetch = source.filter(pk__in=missing)
+        if rows is not None:
+            fetch = rows(fetch)
+        found = list(fetch.order_by(*ordering))
+    if page_rows is not None:
+        # In the keys' order (the page's), the kept rows' HTML among the fetched rows.
+        by_key = {ticket.pk: ticket for ticket in found}
+        for ticket in found:
+            ticket.row_cache_key = page_rows.key_of(ticket.pk)
+        found = [kept[key] if key in kept else by_key[key] for key in keys if key in kept or key in by_key]
     capped = count >= cap
     has_next = count > offset + page_size
     return Page(found, number, has_next, min(count, cap - 1), capped, page_size)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from trilogo.html import html_format
 
+from . import row_cache
 from .badges import deadline_cell, deadline_fact, priority_badge, status_chips
 
 # What each list's rows print, and nothing more: the ticket's own columns (``only``:
@@ -135,6 +136,19 @@ class PageParts:
     def deadline_fact(self, ticket):
         key = ("fact", ticket.deadline, ticket.status)
         return self.once(key, deadline_fact, ticket, self.today)
+
+
+def kept_or_drawn(items, draw):
+    """The rows of a page whose items are tickets or rows kept (``paging.paginate``'s
+    ``kept_rows``): a kept row as it is, a ticket drawn by ``draw`` and kept under its
+    ``row_cache_key`` when it has one."""
+    for item in items:
+        if isinstance(item, str):
+            yield item
+            continue
+        row = draw(item)
+        row_cache.keep(getattr(item, "row_cache_key", None), row)
+        yield row
 
 
 def _tags(ticket):

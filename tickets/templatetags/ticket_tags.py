@@ -6,7 +6,7 @@ from django.utils.translation import gettext, ngettext
 
 from trilogo.html import escape_html, html_format
 
-from .. import badges, rows
+from .. import badges, row_cache, rows
 from ..filters import PRIMARY_FILTERS
 
 register = template.Library()
@@ -25,7 +25,8 @@ def ticket_rows(tickets, scope):
     """The rows of the queue ("queue") or of the client's list ("client")."""
     parts = rows.PageParts()
     draw = rows.queue_row if scope == "queue" else rows.client_row
-    return mark_safe("\n".join(draw(ticket, parts=parts) for ticket in tickets))  # noqa: S308 - html_format rows
+    drawn = rows.kept_or_drawn(tickets, lambda ticket: draw(ticket, parts=parts))
+    return mark_safe("\n".join(drawn))  # noqa: S308 - html_format rows
 
 
 @register.simple_tag
@@ -36,8 +37,10 @@ def queue_row(ticket, updated=False):
 @register.simple_tag(takes_context=True)
 def mine_cards(context, tickets):
     parts = rows.PageParts()
-    token = context.get("csrf_token")
-    return mark_safe("\n".join(rows.mine_card(t, token, parts=parts) for t in tickets))  # noqa: S308
+    # Kept cards hold a placeholder for the token (row_cache): this person's goes in here.
+    drawn = rows.kept_or_drawn(tickets, lambda t: rows.mine_card(t, row_cache.CSRF_PLACEHOLDER, parts=parts))
+    token = escape_html(context.get("csrf_token"))
+    return mark_safe("\n".join(drawn).replace(row_cache.CSRF_PLACEHOLDER, token))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

@@ -88,6 +88,7 @@ def ticket_list(request, scope):
         within=visible,
         merge_on=_merge_on(scope, reach, filterset),
         count_cap=paging.SEARCH_COUNT_CAP if filterset.text_search else None,
+        kept_rows=scope,
     )
     query = data.copy()
     query.pop("page", None)
