@@ -12,6 +12,7 @@ to that reach.
 
 import copy
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 import django_filters as df
 from django import forms
@@ -19,6 +20,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -89,14 +91,25 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
-        chosen = self.format_value(value)
-        options = []
-        for key, label in self.choices:
-            key = "" if key is None else str(key)
-            selected = " selected" if key in chosen else ""
-            options.append(f'<option value="{escape_html(key)}"{selected}>{escape_html(label)}</option>')
-        select = f'<select name="{escape_html(name)}"{flat_attributes(attrs)}>{"".join(options)}</select>'
-        return mark_safe(select)  # noqa: S308 - every value escaped
+        chosen = tuple(self.format_value(value))
+        # Text, not lazy translations: the same text gives the same select whatever
+        # the language, and a different language gives different text.
+        pairs = tuple(("" if key is None else str(key), str(label)) for key, label in self.choices)
+        attributes = tuple(sorted((key, str(v) if isinstance(v, Promise) else v) for key, v in attrs.items()))
+        return _select(name, attributes, pairs, chosen)
+
+
+@lru_cache(maxsize=256)
+def _select(name, attributes, pairs, chosen):
+    """The <select>, remembered by everything it is drawn from: a Gestor's unit filter
+    (a hundred or more options) is the same page after page. Measured in
+    bench/README.md."""
+    options = []
+    for key, label in pairs:
+        selected = " selected" if key in chosen else ""
+        options.append(f'<option value="{escape_html(key)}"{selected}>{escape_html(label)}</option>')
+    attrs = flat_attributes(dict(attributes))
+    return mark_safe(f'<select name="{escape_html(name)}"{attrs}>{"".join(options)}</select>')  # noqa: S308
 
 
 class OptionFilter(df.ChoiceFilter):

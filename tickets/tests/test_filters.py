@@ -127,3 +127,27 @@ def test_only_words_count_as_a_text_search(world, q, searching):
     # A text search counts its matches only to paging.SEARCH_COUNT_CAP; a ticket number
     # is a lookup, counted like any other list.
     assert build(f"q={q}", {world["supermercados"].pk}).text_search is searching
+
+
+def test_the_remembered_select_follows_its_choices_the_chosen_one_and_the_language(world, client):
+    """The selects are remembered by everything they are drawn from (filters._select):
+    a unit added since, the unit chosen and the language each give the select anew."""
+    from accounts.models import Unit
+
+    client.force_login(world["gestor"])
+    url = reverse("tickets:queue")
+
+    def unit_select(params=None, **headers):
+        page = client.get(url, params or {}, **headers).content.decode()
+        return re.search(r'<select name="unit"[^>]*>(.*?)</select>', page, re.S).group(1)
+
+    before = unit_select()
+    assert unit_select() == before
+    new = Unit.objects.create(client=world["supermercados"], code="LJ99", name="Loja <Nova>")
+    after = unit_select()
+    assert f'<option value="{new.pk}">LJ99 · Loja &lt;Nova&gt;</option>' in after
+    chosen = unit_select({"unit": new.pk})
+    assert f'<option value="{new.pk}" selected>' in chosen
+    assert '<option value="" selected>' not in chosen
+    client.cookies["django_language"] = "en"
+    assert unit_select().startswith('<option value="" selected>All units</option>')
