@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
     "--lang=pt-BR",
 ]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
 
 
 @pytest.fixture(autouse=True)
@@ -42,9 +43,6 @@ def _no_kept_rows():
     row_cache.forget_all()
     yield
     row_cache.forget_all()
-
-
-DESKTOP = {"width": 1366, "height": 900}
 
 
 @pytest.fixture

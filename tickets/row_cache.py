@@ -9,18 +9,18 @@ under a stamp of everything they were drawn from:
 - the ticket's ``version`` and ``updated_at``: every change to a ticket goes through
   ``tickets.services``, which moves both (a change of tags moves ``updated_at``), and
   the admin's ``save()`` moves ``updated_at``;
-- the row generation, a PostgreSQL sequence moved on by any save or delete of what a
-  row prints the name of (clients, units, areas, categories, people, contracts,
-  providers, tags) and by any change of a ticket's tags (the receivers below), once
-  the change commits;
+- the row generation, a PostgreSQL sequence moved on by any change or deletion of
+  what a row prints the name of (clients, units, areas, categories, people,
+  contracts, providers, tags; the receivers below), once it commits; a change of a
+  ticket's tags moves that ticket's ``updated_at`` instead, however it is made;
 - the list (queue, client, mine), the language, the day (a deadline reads "overdue"
   from the day after) and the URL prefix the row's links are drawn under.
 
 Nothing about who is asking is in a row, so a row is shared by everyone allowed to
 see it, and the cache decides nothing about who that is: which tickets a page shows
 is worked out for each request by the access helpers, in the statement that reads
-their stamps (``paging.keys_count_and_stamps``). A row is only ever found in the cache by a
-key that statement returned. Meus tickets' cards carry the person's CSRF token: they
+their stamps (``paging.keys_count_and_stamps``). A row is only ever found in the
+cache by a key that statement returned. Meus tickets' cards carry the person's CSRF token: they
 are kept with a placeholder, replaced on every page.
 
 A row drawn from data newer than its stamp (a change committed between the two
@@ -30,6 +30,7 @@ statements) is harmless: no later page asks for that stamp.
 import threading
 from collections import OrderedDict
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -138,8 +139,10 @@ def next_generation(using="default") -> None:
     transaction.on_commit(lambda: _move_on(using), using=using)
 
 
-def _saved(sender, instance, using, update_fields=None, **kwargs):
-    if update_fields is not None and PRINTED[sender._meta.label].isdisjoint(update_fields):
+def _saved(sender, instance, using, created=False, update_fields=None, **kwargs):
+    # A new unit, person, tag... is printed by no row kept before it existed: a ticket
+    # that comes to point to it moves its own stamp.
+    if created or (update_fields is not None and PRINTED[sender._meta.label].isdisjoint(update_fields)):
         return
     next_generation(using)
 
@@ -148,15 +151,26 @@ def _deleted(sender, instance, using, **kwargs):
     next_generation(using)
 
 
-def _tags_changed(sender, instance, action, using, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
+def _tags_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
+    """Tags added to or taken from tickets move those tickets' stamps (``updated_at``),
+    whichever way they were changed (``services.ticket_set_tags`` does too), so
+    that every other kept row stays kept; a tag cleared of all its tickets, which
+    the signal does not name, moves the generation."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        tickets = [instance.pk]
+    elif pk_set:
+        tickets = list(pk_set)
+    else:
         next_generation(using)
+        return
+    ticket_model = apps.get_model("tickets.Ticket")
+    ticket_model.objects.using(using).filter(pk__in=tickets).update(updated_at=timezone.now())
 
 
 def connect_receivers():
     """Move the generation on when anything a row prints the name of changes."""
-    from django.apps import apps
-
     for label in PRINTED:
         model = apps.get_model(label)
         post_save.connect(_saved, sender=model, dispatch_uid=f"row_cache.saved.{label}")

@@ -193,6 +193,22 @@ def test_a_provider_renamed_shows_in_the_clients_list(world, as_user, django_cap
     assert "Prestadora Renomeada" in _page(client, CLIENT_LIST)[0]
 
 
+@pytest.mark.parametrize("way", ["the ticket's tags", "the tag's tickets"])
+def test_tags_changed_any_way_show_at_once_and_keep_the_other_rows(world, as_user, way):
+    client = as_user(world["gestor"])
+    _page(client, QUEUE)
+    tag = Tag.objects.create(client=world["supermercados"], name="sem-servico")
+    if way == "the ticket's tags":
+        world["t1"].tags.add(tag)
+    else:
+        tag.tickets.add(world["t1"])
+    page, _, rows = _page(client, QUEUE, **HTMX_ROWS)
+    assert "sem-servico" in _row(page, world["t1"])
+    if ON_POSTGRES:
+        assert rows == 1  # t1's row alone is drawn again
+        assert row_cache.kept_count() == 4  # t1's old row, its new one, t2's and t3's
+
+
 def test_saves_of_what_no_row_prints_keep_the_rows(world, django_capture_on_commit_callbacks):
     if not ON_POSTGRES:
         return
@@ -205,6 +221,9 @@ def test_saves_of_what_no_row_prints_keep_the_rows(world, django_capture_on_comm
             client=world["supermercados"], requester=world["client_admin"], title="Nova",
             unit=Unit.objects.filter(client=world["supermercados"]).first(),
         )  # fmt: skip
+        # New things are printed by no row kept before them.
+        Tag.objects.create(client=world["supermercados"], name="nova")
+        Unit.objects.create(client=world["supermercados"], code="LJ98", name="Loja Nova")
     assert _generation() == before
     with django_capture_on_commit_callbacks(execute=True):
         world["gestor"].save()
