@@ -390,7 +390,7 @@ def ticket_set_tags(*, ticket: Ticket, names, by) -> Ticket:
     ticket.tags.set(tags)
     added = sorted(t.name for t in tags if t.name.lower() not in current)
     removed = sorted(t.name for k, t in current.items() if k not in wanted)
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    # set() moved the ticket's updated_at (tickets.row_cache, for any change of tags).
     log_event(ticket=ticket, actor=by, kind="tags", added=added, removed=removed)
     return ticket
 

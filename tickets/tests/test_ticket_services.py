@@ -158,9 +158,12 @@ def test_tags_are_per_client_and_logged(world):
     t1 = world["t1"]
     services.ticket_set_tags(ticket=t1, names=["Preventiva", " corretiva ", "preventiva"], by=world["gestor"])
     assert sorted(t1.tags.values_list("name", flat=True)) == ["Preventiva", "corretiva"]
+    before = type(t1).objects.get(pk=t1.pk).updated_at
     services.ticket_set_tags(ticket=t1, names=["corretiva"], by=world["tecnico1"])
     event = TicketEvent.objects.filter(ticket=t1, kind="tags").last()
     assert event.data == {"added": [], "removed": ["Preventiva"]}
+    # A change of tags is a change of the ticket (the "recently updated" sort, kept rows).
+    assert type(t1).objects.get(pk=t1.pk).updated_at > before
 
 
 def test_duplicate_copies_the_request_but_not_the_executante(world):
