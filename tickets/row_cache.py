@@ -7,8 +7,8 @@ process keeps the rows it drew (``ROW_CACHE_SIZE`` of them, least recently used 
 under a stamp of everything they were drawn from:
 
 - the ticket's ``version`` and ``updated_at``: every change to a ticket goes through
-  ``tickets.services``, which moves both (a change of tags moves ``updated_at``), and
-  the admin's ``save()`` moves ``updated_at``;
+  ``tickets.services``, which moves both, and the admin's ``save()`` moves
+  ``updated_at``;
 - the row generation, a PostgreSQL sequence moved on by any change or deletion of
   what a row prints the name of (clients, units, areas, categories, people,
   contracts, providers, tags; the receivers below), once it commits; a change of a
@@ -20,8 +20,8 @@ Nothing about who is asking is in a row, so a row is shared by everyone allowed 
 see it, and the cache decides nothing about who that is: which tickets a page shows
 is worked out for each request by the access helpers, in the statement that reads
 their stamps (``paging.keys_count_and_stamps``). A row is only ever found in the
-cache by a key that statement returned. Meus tickets' cards carry the person's CSRF token: they
-are kept with a placeholder, replaced on every page.
+cache by a key that statement returned. Meus tickets' cards carry the person's CSRF
+token: they are kept with a placeholder, replaced on every page.
 
 A row drawn from data newer than its stamp (a change committed between the two
 statements) is harmless: no later page asks for that stamp.
@@ -153,7 +153,7 @@ def _deleted(sender, instance, using, **kwargs):
 
 def _tags_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
     """Tags added to or taken from tickets move those tickets' stamps (``updated_at``),
-    whichever way they were changed (``services.ticket_set_tags`` does too), so
+    whichever way they were changed (``services.ticket_set_tags`` relies on it), so
     that every other kept row stays kept; a tag cleared of all its tickets, which
     the signal does not name, moves the generation."""
     if action not in ("post_add", "post_remove", "post_clear"):
